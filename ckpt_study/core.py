@@ -86,6 +86,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "wb") as f: f.write(data.encode() if isinstance(data, str) else data)
+    os.chmod(tmp, 0o644)   # mkstemp makes files private; results are meant to be read
     os.replace(tmp, path)
     return path
 

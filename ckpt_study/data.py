@@ -26,6 +26,16 @@ class MarkovLanguage:
         while len(w) < length: w.append(rng.choice(V, p=self.T[w[-2], w[-1]]))
         return [self.words[i] for i in w[:length]]
 
+    def sample_many(self, rng: np.random.Generator, lengths) -> list[list[str]]:
+        "Sentences of the given lengths, drawn together (vectorised over sentences)."
+        lengths = np.asarray(lengths); n, L, V = len(lengths), int(lengths.max()), len(self.words)
+        cum = self.T.cumsum(-1)
+        w = np.empty((n, L), dtype=np.int64); w[:, :2] = rng.integers(V, size=(n, 2))
+        for t in range(2, L):
+            u = rng.random(n)[:, None]
+            w[:, t] = np.minimum((cum[w[:, t - 2], w[:, t - 1]] < u).sum(1), V - 1)
+        return [[self.words[i] for i in row[:l]] for row, l in zip(w, lengths)]
+
     def nll(self, sentence: list[str]) -> float:
         "Mean NLL (nats) of the words after the first two: the floor a perfect model of this language reaches."
         ix = [self.words.index(x) for x in sentence]
@@ -33,8 +43,9 @@ class MarkovLanguage:
 
 # %% ../nbs/01_data.ipynb #c008
 def draw_unique(draw: Callable[[], object], n: int, key: Callable[[object], Hashable] = lambda x: x,
-                taken: set | None = None, max_tries: int = 100) -> list:
-    "Draw `n` items whose `key` is new to `taken` (which is updated in place)."
+                taken: set | None = None, distinct: bool = True, max_tries: int = 100) -> list:
+    """Draw `n` items whose `key` is not in `taken`. With `distinct`, the items also differ from each other and
+    their keys are added to `taken`; without, repeats are allowed and `taken` is only avoided (held-out keys)."""
     taken = set() if taken is None else taken
     out, tries = [], 0
     while len(out) < n:
@@ -43,7 +54,8 @@ def draw_unique(draw: Callable[[], object], n: int, key: Callable[[object], Hash
             tries += 1
             if tries > max_tries * max(n, 1): raise ValueError(f"could only draw {len(out)} of {n} distinct items")
             continue
-        taken.add(k); out.append(x)
+        if distinct: taken.add(k)
+        out.append(x)
     return out
 
 # %% ../nbs/01_data.ipynb #c011

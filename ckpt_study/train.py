@@ -10,13 +10,14 @@ import math, shutil, time
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from tqdm.auto import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
 from .core import make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
 
 # %% auto #0
-__all__ = ['batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'train']
+__all__ = ['batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'train', 'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
 def batch_indices(n: int, batch_size: int, step: int, seed: int) -> torch.Tensor:
@@ -51,7 +52,7 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     decay to 0; save checkpoints at `checkpoint_fracs`; resume from `out_dir/checkpoints/last` if present.
     Returns the loss history, the checkpoints and the throughput."""
     out_dir = Path(out_dir)
-    acc = accelerator or make_accelerator(project_dir=out_dir)
+    acc = accelerator or make_accelerator(project_dir=out_dir / "tensorboard")
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     sched = get_cosine_schedule_with_warmup(opt, math.ceil(warmup_frac * steps), steps)
     model, opt, sched = acc.prepare(model, opt, sched)
@@ -113,3 +114,19 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     return dict(history=state["history"], checkpoints=checkpoints, steps=steps, tokens=state["tokens"],
                 train_seconds=secs, tokens_per_s=state["tokens"] / secs if secs else float("nan"),
                 model=acc.unwrap_model(model))
+
+# %% ../nbs/04_train.ipynb #c013
+@torch.no_grad()
+def evaluate_loss(model, dataset, batch_size: int = 256) -> float:
+    "Token-mean causal-LM NLL (nats) of `model` over `dataset` (padding ignored)."
+    was_training = model.training; model.eval()
+    device = next(model.parameters()).device
+    total, count = 0.0, 0
+    for i in range(0, len(dataset), batch_size):
+        b = dataset[i:i + batch_size]
+        logits = model(input_ids=b["input_ids"].to(device), attention_mask=b["attention_mask"].to(device)).logits
+        labels = b["labels"][:, 1:].to(device)
+        total += F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), labels.flatten(), ignore_index=-100, reduction="sum").item()
+        count += int((labels != -100).sum())
+    model.train(was_training)
+    return total / count

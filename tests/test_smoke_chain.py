@@ -1,0 +1,109 @@
+"""The rl_excursions smoke chain end to end, as a user runs it: artifacts, claims, figures, publishing, resuming,
+and determinism (two runs with one seed give identical metrics)."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ckpt_study.core import read_json
+
+CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
+TIMING = {"train_seconds", "tokens_per_s", "eval_seconds"}
+
+
+def run(*args, check=True):
+    r = subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=600)
+    if check:
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return r
+
+
+def only_run(runs: Path) -> Path:
+    (d,) = list((runs / "rl_excursions").iterdir())
+    return d
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs))
+    return only_run(runs)
+
+
+def test_artifacts(smoke_run):
+    for f in ["params.json", "progress.json", "claims.json", "10_pretrain.ipynb", "20_checkpoints.ipynb",
+              "metrics/10_pretrain.json", "metrics/20_checkpoints.json", "tokenizer/tokenizer.json"]:
+        assert (smoke_run / f).exists(), f
+    ckpts = sorted((smoke_run / "checkpoints").glob("step-*"))
+    assert [c.name for c in ckpts] == ["step-000015", "step-000030", "step-000060", "step-000120", "step-000300"]
+    for c in ckpts:
+        assert (c / "model.safetensors").exists() and (c / "config.json").exists()
+    executed = json.loads((smoke_run / "20_checkpoints.ipynb").read_text())
+    assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
+    assert read_json(smoke_run / "params.json")["steps"] == 300
+
+
+def test_figures_are_valid_pngs(smoke_run):
+    pngs = sorted((smoke_run / "figures").glob("*.png"))
+    assert [p.name for p in pngs] == ["checkpoints.png", "pretrain_loss.png"]
+    for p in pngs:
+        with Image.open(p) as im:
+            im.verify()
+            assert im.format == "PNG"
+        assert 5_000 < p.stat().st_size < 300_000
+
+
+def test_claims_evaluated(smoke_run):
+    claims = {c["id"]: c for c in read_json(smoke_run / "claims.json")}
+    assert set(claims) == {"S1", "P1"}
+    for c in claims.values():
+        assert c["verdict"] in ("reproduced", "not reproduced") and c["measured"] and c["scale"] == "smoke"
+    assert claims["S1"]["verdict"] == "reproduced", claims["S1"]   # sanity: 300 steps of pre-training lower the loss
+
+
+def test_publish_and_report(smoke_run, tmp_path):
+    r = run("publish", str(smoke_run), "--figures-dir", str(tmp_path))
+    dest = tmp_path / "rl_excursions" / "smoke"
+    assert sorted(p.name for p in dest.iterdir()) == ["checkpoints.png", "claims.json", "pretrain_loss.png", "provenance.json"]
+    prov = read_json(dest / "provenance.json")
+    assert prov["seed"] == 0 and prov["params"]["steps"] == 300 and len(prov["code_fingerprint"]) == 16
+    rep = run("report", "--figures-dir", str(tmp_path)).stdout
+    assert "| `rl_excursions` |" in rep and "stale" not in rep.split("##")[0]
+    prov["code_fingerprint"] = "0" * 16
+    (dest / "provenance.json").write_text(json.dumps(prov))
+    assert "rl_excursions/smoke" in run("report", "--stale", "--figures-dir", str(tmp_path)).stdout
+
+
+def test_interrupted_chain_resumes_where_it_stopped(smoke_run, tmp_path):
+    runs = tmp_path / "runs"
+    copy = runs / "rl_excursions" / smoke_run.name
+    shutil.copytree(smoke_run, copy)
+    # as if the run was killed during 20_checkpoints: that step never finished, no claims yet
+    prog = read_json(copy / "progress.json"); del prog["done"]["20_checkpoints"]
+    (copy / "progress.json").write_text(json.dumps(prog))
+    (copy / "claims.json").unlink(); (copy / "metrics" / "20_checkpoints.json").unlink()
+    before = (copy / "checkpoints" / "step-000300" / "model.safetensors").stat().st_mtime_ns
+    out = run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs)).stdout
+    assert f"resuming {copy}" in out and "10_pretrain: done earlier, skipped" in out
+    assert only_run(runs) == copy and (copy / "claims.json").exists()
+    assert (copy / "checkpoints" / "step-000300" / "model.safetensors").stat().st_mtime_ns == before
+
+
+def strip_timing(o):
+    if isinstance(o, dict):
+        return {k: strip_timing(v) for k, v in o.items() if k not in TIMING}
+    return [strip_timing(v) for v in o] if isinstance(o, list) else o
+
+
+def test_determinism(smoke_run, tmp_path):
+    run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(tmp_path))
+    again = only_run(tmp_path)
+    for step in ("10_pretrain", "20_checkpoints"):
+        a = strip_timing(read_json(smoke_run / "metrics" / f"{step}.json"))
+        b = strip_timing(read_json(again / "metrics" / f"{step}.json"))
+        assert a == b, step
+    assert read_json(smoke_run / "claims.json") == read_json(again / "claims.json")

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up .venv, then run every check CI runs: notebooks and library in sync, README up to date, the notebooks'
+# inline tests, and pytest (library tests and the rl_excursions smoke chain end to end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+source .venv/bin/activate
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
+
+echo "== notebooks are the source of truth: exporting and cleaning must change nothing"
+nbdev-export
+nbdev-clean
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  changed=$(git status --porcelain -- ckpt_study nbs)
+  if [ -n "$changed" ]; then echo "nbdev-export/nbdev-clean changed files (edit nbs/, export, clean, commit):"; echo "$changed"; exit 1; fi
+else
+  echo "(not a git checkout: sync check skipped)"
+fi
+ckpt-study readme --check
+
+echo "== notebook tests (library and study notebooks; chain notebooks run through the pipeline tests)"
+nbdev-test --n-workers 2 --skip-file-re '^([_.]|[1-9][0-9]_)'
+
+echo "== published results whose code changed since"
+ckpt-study report --stale
+
+echo "== pytest"
+pytest -q -p no:cacheprovider
