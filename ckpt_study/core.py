@@ -67,6 +67,8 @@ def make_accelerator(project_dir: str | Path | None = None, log: bool = True, **
     "An `Accelerator`: bf16 where CUDA is present, TensorBoard logging into `project_dir`."
     from accelerate import Accelerator
     kwargs.setdefault("mixed_precision", "bf16" if torch.cuda.is_available() else "no")
+    # accelerate only sets up gloo data parallelism on CPU (torchrun, accelerate launch) when told it is on CPU
+    kwargs.setdefault("cpu", not torch.cuda.is_available())
     if log and project_dir is not None: kwargs.update(log_with="tensorboard", project_dir=str(project_dir))
     return Accelerator(**kwargs)
 

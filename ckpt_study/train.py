@@ -55,7 +55,10 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     acc = accelerator or make_accelerator(project_dir=out_dir / "tensorboard")
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     sched = get_cosine_schedule_with_warmup(opt, math.ceil(warmup_frac * steps), steps)
-    model, opt, sched = acc.prepare(model, opt, sched)
+    model, opt = acc.prepare(model, opt)
+    # the scheduler stays unwrapped: accelerate would step it once per process, but each step here is one global
+    # batch split across processes, so the schedule must advance once per step whatever the number of processes
+    acc.register_for_checkpointing(sched)
     ckpts = set(checkpoint_steps(steps, checkpoint_fracs))
     resume_every = resume_every or max(1, steps // 10)
     last = out_dir / "checkpoints" / "last"
