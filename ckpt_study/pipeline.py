@@ -299,15 +299,16 @@ def claims_table(rows: list[dict]) -> str:
     out += [f"| {r['id']}: {r['claim']} | {fmt(r['measured'])} | {r['paper']} | {r['verdict']} | {r['scale']} |" for r in rows]
     return "\n".join(out)
 
-def scorecard_markdown(figures_dir: str | Path | None = None) -> str:
-    "The studies × scales scorecard as a Markdown table (all ten papers, published results only)."
+def scorecard_markdown(figures_dir: str | Path | None = None, link: Callable[[str], str | None] | None = None) -> str:
+    "The studies × scales scorecard as a Markdown table (all ten papers, published results only); `link(slug)` links a study."
     rows, studies = published(figures_dir), all_studies()
     cell = {(r["slug"], r["scale"]): f"{r['reproduced']}/{r['tested']}" + (" (stale)" if r["stale"] else "") for r in rows}
     lines = ["| study | paper | status | " + " | ".join(SCALES[:3]) + " |", "|---|---|---|" + "---|" * 3]
     for slug, (title, arxiv) in PAPERS.items():
         status = "chain runs" if slug in studies else "planned"
-        link = f"[{title}](https://arxiv.org/abs/{arxiv})" if arxiv else title
-        lines.append(f"| `{slug}` | {link} | {status} | " + " | ".join(cell.get((slug, s), "–") for s in SCALES[:3]) + " |")
+        paper = f"[{title}](https://arxiv.org/abs/{arxiv})" if arxiv else title
+        name = f"[`{slug}`]({link_to})" if link and (link_to := link(slug)) else f"`{slug}`"
+        lines.append(f"| {name} | {paper} | {status} | " + " | ".join(cell.get((slug, s), "–") for s in SCALES[:3]) + " |")
     return "\n".join(lines) + "\n\nCells: claims reproduced / claims tested at that scale, from the committed `figures/`.\n"
 
 def published_claims_markdown(figures_dir: str | Path | None = None) -> str:
