@@ -7,6 +7,13 @@ bash tools/setup.sh
 source .venv/bin/activate
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
+# the docs browser check drives Debian's Chromium (never a downloaded browser); install it where we can
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing Debian's chromium for the docs browser check"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+    || echo "could not install chromium: the browser check will be skipped"
+fi
+
 echo "== notebooks are the source of truth: exporting and cleaning must change nothing"
 nbdev-export
 nbdev-clean
