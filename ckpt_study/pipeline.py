@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import nbformat
-
 from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_json, atomic_copytree,
                              staging_dir, replace_dir, utc_stamp, SCALES)
 
 # %% auto #0
-__all__ = ['PAPERS', 'VERDICTS', 'COERCE', 'RUNNER_PARAMS', 'UsageError', 'ChainError', 'Claim', 'Param', 'notebook_parameters',
-           'coerce', 'Study', 'all_studies', 'get_study', 'notebook_run_dir', 'merged_metrics', 'evaluate_claims',
-           'run_chain', 'code_files', 'code_fingerprint', 'publish', 'published', 'claims_table', 'scorecard_markdown',
-           'published_claims_markdown']
+__all__ = ['PAPERS', 'VERDICTS', 'COERCE', 'RUNNER_PARAMS', 'UsageError', 'ChainError', 'Claim', 'Param', 'read_notebook',
+           'notebook_parameters', 'coerce', 'Study', 'all_studies', 'get_study', 'notebook_run_dir', 'merged_metrics',
+           'evaluate_claims', 'run_chain', 'code_files', 'code_fingerprint', 'publish', 'published', 'claims_table',
+           'scorecard_markdown', 'published_claims_markdown']
 
 # %% ../nbs/08_pipeline.ipynb #c005
 PAPERS = {
@@ -70,9 +68,14 @@ def _comments(src: str) -> dict[int, str]:
     return {t.start[0]: t.string.lstrip("# ").strip() for t in tokenize.generate_tokens(io.StringIO(src).readline)
             if t.type == tokenize.COMMENT}
 
+def read_notebook(path: str | Path):
+    "A notebook as `nbformat` reads it (imported here: nbformat's schema validator costs seconds at import)."
+    import nbformat
+    return nbformat.read(str(path), as_version=4)
+
 def notebook_parameters(path: str | Path) -> dict[str, Param]:
     "The typed parameters declared in the `parameters` cell of notebook `path`."
-    nb = nbformat.read(str(path), as_version=4)
+    nb = read_notebook(path)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1: raise ValueError(f"{path}: expected one cell tagged 'parameters', found {len(cells)}")
     src, out = cells[0].source, {}
@@ -233,7 +236,7 @@ _IMPORT = re.compile(r"^\s*(?:from|import)\s+ckpt_study\.(\w+)", re.M)
 def _code_text(path: Path) -> str:
     "The code of a module, or the code cells of a notebook (outputs and metadata do not count)."
     if path.suffix == ".ipynb":
-        return "\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code")
+        return "\n".join(c.source for c in read_notebook(path).cells if c.cell_type == "code")
     return path.read_text()
 
 def code_files(study: Study) -> list[Path]:

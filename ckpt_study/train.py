@@ -12,12 +12,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from transformers import get_cosine_schedule_with_warmup
+from transformers import get_cosine_schedule_with_warmup, get_constant_schedule_with_warmup
 
 from .core import make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
 
 # %% auto #0
-__all__ = ['batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'train', 'evaluate_loss']
+__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'gradient_step', 'train',
+           'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
 def batch_indices(n: int, batch_size: int, step: int, seed: int) -> torch.Tensor:
@@ -44,21 +45,38 @@ def lm_loss(model, batch: dict) -> torch.Tensor:
     "The causal-LM loss `transformers` computes from `labels` (token mean, padding ignored)."
     return model(**batch).loss
 
+def gradient_step(model, batch: dict, opt, acc, loss_fn=lm_loss, grad_clip: float = 1.0) -> tuple[torch.Tensor, dict]:
+    """One optimiser update: loss, backward, clip, step. `loss_fn` returns the loss, or (loss, logs) where `logs`
+    holds numbers to log with it (a `tokens` entry counts the step's tokens)."""
+    out = loss_fn(model, batch)
+    loss, logs = out if isinstance(out, tuple) else (out, {})
+    acc.backward(loss)
+    if grad_clip: acc.clip_grad_norm_(model.parameters(), grad_clip)
+    opt.step(); opt.zero_grad(set_to_none=True)
+    return loss, logs
+
+SCHEDULES = {"cosine": get_cosine_schedule_with_warmup, "constant": get_constant_schedule_with_warmup}
+
 def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, lr: float,
           warmup_frac: float = 0.05, weight_decay: float = 0.1, betas=(0.9, 0.95), grad_clip: float = 1.0,
           checkpoint_fracs=(1.0,), resume_every: int | None = None, seed: int = 0, loss_fn=lm_loss,
-          log_every: int = 10, desc: str = "train", accelerator=None) -> dict:
-    """Train `model` on `dataset` (a torch-format `datasets.Dataset`) for `steps` AdamW updates, warm-up then cosine
-    decay to 0; save checkpoints at `checkpoint_fracs`; resume from `out_dir/checkpoints/last` if present.
+          schedule: str = "cosine", step_fn=None, checkpoint_objects=(), log_every: int = 10, desc: str = "train",
+          accelerator=None) -> dict:
+    """Train `model` on `dataset` (a `datasets.Dataset`) for `steps` AdamW updates with a warm-up then a cosine decay
+    to 0 (or a constant rate); save checkpoints at `checkpoint_fracs`; resume from `out_dir/checkpoints/last` if
+    present. `step_fn(model, batch, opt, acc) -> (loss, logs)` replaces the plain `gradient_step` (e.g. with two
+    optimisers, whose extra state goes in `checkpoint_objects` so that resume stays exact).
     Returns the loss history, the checkpoints and the throughput."""
     out_dir = Path(out_dir)
     acc = accelerator or make_accelerator(project_dir=out_dir / "tensorboard")
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
-    sched = get_cosine_schedule_with_warmup(opt, math.ceil(warmup_frac * steps), steps)
+    warmup = math.ceil(warmup_frac * steps)
+    sched = SCHEDULES[schedule](opt, warmup, steps) if schedule == "cosine" else SCHEDULES[schedule](opt, warmup)
     model, opt = acc.prepare(model, opt)
     # the scheduler stays unwrapped: accelerate would step it once per process, but each step here is one global
     # batch split across processes, so the schedule must advance once per step whatever the number of processes
-    acc.register_for_checkpointing(sched)
+    for obj in (sched, *checkpoint_objects): acc.register_for_checkpointing(obj)
+    step_fn = step_fn or (lambda m, b, o, a: gradient_step(m, b, o, a, loss_fn=loss_fn, grad_clip=grad_clip))
     ckpts = set(checkpoint_steps(steps, checkpoint_fracs))
     resume_every = resume_every or max(1, steps // 10)
     last = out_dir / "checkpoints" / "last"
@@ -92,16 +110,14 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     for step in range(state["step"], steps):
         idx = batch_indices(n, batch_size, step, seed)
         full = dataset[idx.tolist()]
-        batch = {k: v[rank::W].to(acc.device) for k, v in full.items()}
-        loss = loss_fn(model, batch)
-        acc.backward(loss)
-        if grad_clip: acc.clip_grad_norm_(model.parameters(), grad_clip)
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-        state["tokens"] += int(full["attention_mask"].sum())
+        batch = {k: v[rank::W].to(acc.device) if torch.is_tensor(v) else v[rank::W] for k, v in full.items()}
+        loss, logs = step_fn(model, batch, opt, acc)
+        sched.step()
+        state["tokens"] += int(logs.pop("tokens")) if "tokens" in logs else int(full["attention_mask"].sum())
         state["step"] = step + 1
         if (step + 1) % log_every == 0 or step + 1 == steps:
             rec = dict(step=step + 1, loss=float(acc.gather(loss.detach()).mean()),
-                       lr=sched.get_last_lr()[0], tokens=state["tokens"])
+                       lr=sched.get_last_lr()[0], tokens=state["tokens"], **{k: float(v) for k, v in logs.items()})
             state["history"].append(rec)
             acc.log({k: v for k, v in rec.items() if k != "step"}, step=step + 1)
             bar.set_postfix(loss=f"{rec['loss']:.3f}")

@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 
 from ckpt_study.core import read_json
+from ckpt_study.studies.rl_excursions import STUDY
 
 CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
-TIMING = {"train_seconds", "tokens_per_s", "eval_seconds"}
+TIMING = {"train_seconds", "tokens_per_s", "eval_seconds", "wall_seconds", "rl_steps_per_s", "rollout_tokens_per_s"}
+STEPS = STUDY.chain
 
 
 def run(*args, check=True):
@@ -35,21 +37,23 @@ def smoke_run(tmp_path_factory):
 
 
 def test_artifacts(smoke_run):
-    for f in ["params.json", "progress.json", "claims.json", "10_pretrain.ipynb", "20_checkpoints.ipynb",
-              "metrics/10_pretrain.json", "metrics/20_checkpoints.json", "tokenizer/tokenizer.json"]:
+    for f in ["params.json", "progress.json", "claims.json", "tokenizer/tokenizer.json",
+              *[f"{s}.ipynb" for s in STEPS], *[f"metrics/{s}.json" for s in STEPS]]:
         assert (smoke_run / f).exists(), f
     ckpts = sorted((smoke_run / "checkpoints").glob("step-*"))
-    assert [c.name for c in ckpts] == ["step-000015", "step-000030", "step-000060", "step-000120", "step-000300"]
+    assert [c.name for c in ckpts] == ["step-000020", "step-000200"]
     for c in ckpts:
         assert (c / "model.safetensors").exists() and (c / "config.json").exists()
+    for pipe in ("rl", "sft", "sft_rllr", "sft_rl", "parallel"):   # every post-training pipeline saved its model
+        assert any((smoke_run / "post" / "step-000200" / pipe / "checkpoints").glob("step-*/model.safetensors")), pipe
     executed = json.loads((smoke_run / "20_checkpoints.ipynb").read_text())
     assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
-    assert read_json(smoke_run / "params.json")["steps"] == 300
+    assert read_json(smoke_run / "params.json")["steps"] == 200
 
 
 def test_figures_are_valid_pngs(smoke_run):
     pngs = sorted((smoke_run / "figures").glob("*.png"))
-    assert [p.name for p in pngs] == ["checkpoints.png", "pretrain_loss.png"]
+    assert [p.name for p in pngs] == ["along_rl.png", "checkpoints.png", "pipelines.png", "pretrain_loss.png"]
     for p in pngs:
         with Image.open(p) as im:
             im.verify()
@@ -59,18 +63,24 @@ def test_figures_are_valid_pngs(smoke_run):
 
 def test_claims_evaluated(smoke_run):
     claims = {c["id"]: c for c in read_json(smoke_run / "claims.json")}
-    assert set(claims) == {"S1", "P1"}
-    for c in claims.values():
-        assert c["verdict"] in ("reproduced", "not reproduced") and c["measured"] and c["scale"] == "smoke"
-    assert claims["S1"]["verdict"] == "reproduced", claims["S1"]   # sanity: 300 steps of pre-training lower the loss
+    assert list(claims) == [c.id for c in STUDY.claims]
+    for c in STUDY.claims:
+        row = claims[c.id]
+        assert row["scale"] == "smoke" and row["paper"] == c.paper
+        if "smoke" in c.scales:
+            assert row["verdict"] in ("reproduced", "not reproduced") and row["measured"], row
+        else:
+            assert row["verdict"] == "not tested at this scale" and row["measured"] is None, row
+    assert claims["S1"]["verdict"] == "reproduced", claims["S1"]   # sanity: 200 steps of pre-training lower the loss
 
 
 def test_publish_and_report(smoke_run, tmp_path):
     r = run("publish", str(smoke_run), "--figures-dir", str(tmp_path))
     dest = tmp_path / "rl_excursions" / "smoke"
-    assert sorted(p.name for p in dest.iterdir()) == ["checkpoints.png", "claims.json", "pretrain_loss.png", "provenance.json"]
+    assert sorted(p.name for p in dest.iterdir()) == ["along_rl.png", "checkpoints.png", "claims.json", "pipelines.png",
+                                                      "pretrain_loss.png", "provenance.json"]
     prov = read_json(dest / "provenance.json")
-    assert prov["seed"] == 0 and prov["params"]["steps"] == 300 and len(prov["code_fingerprint"]) == 16
+    assert prov["seed"] == 0 and prov["params"]["steps"] == 200 and len(prov["code_fingerprint"]) == 16
     rep = run("report", "--figures-dir", str(tmp_path)).stdout
     assert "| `rl_excursions` |" in rep and "stale" not in rep.split("##")[0]
     prov["code_fingerprint"] = "0" * 16
@@ -82,15 +92,15 @@ def test_interrupted_chain_resumes_where_it_stopped(smoke_run, tmp_path):
     runs = tmp_path / "runs"
     copy = runs / "rl_excursions" / smoke_run.name
     shutil.copytree(smoke_run, copy)
-    # as if the run was killed during 20_checkpoints: that step never finished, no claims yet
-    prog = read_json(copy / "progress.json"); del prog["done"]["20_checkpoints"]
+    # as if the run was killed during 40_evaluate: that step never finished, no claims yet
+    prog = read_json(copy / "progress.json"); del prog["done"]["40_evaluate"]
     (copy / "progress.json").write_text(json.dumps(prog))
-    (copy / "claims.json").unlink(); (copy / "metrics" / "20_checkpoints.json").unlink()
-    before = (copy / "checkpoints" / "step-000300" / "model.safetensors").stat().st_mtime_ns
+    (copy / "claims.json").unlink(); (copy / "metrics" / "40_evaluate.json").unlink()
+    before = (copy / "checkpoints" / "step-000200" / "model.safetensors").stat().st_mtime_ns
     out = run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs)).stdout
-    assert f"resuming {copy}" in out and "10_pretrain: done earlier, skipped" in out
+    assert f"resuming {copy}" in out and "10_pretrain: done earlier, skipped" in out and "30_posttrain: done earlier, skipped" in out
     assert only_run(runs) == copy and (copy / "claims.json").exists()
-    assert (copy / "checkpoints" / "step-000300" / "model.safetensors").stat().st_mtime_ns == before
+    assert (copy / "checkpoints" / "step-000200" / "model.safetensors").stat().st_mtime_ns == before
 
 
 def strip_timing(o):
@@ -102,7 +112,7 @@ def strip_timing(o):
 def test_determinism(smoke_run, tmp_path):
     run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(tmp_path))
     again = only_run(tmp_path)
-    for step in ("10_pretrain", "20_checkpoints"):
+    for step in STEPS:
         a = strip_timing(read_json(smoke_run / "metrics" / f"{step}.json"))
         b = strip_timing(read_json(again / "metrics" / f"{step}.json"))
         assert a == b, step

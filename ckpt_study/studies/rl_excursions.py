@@ -14,8 +14,10 @@ from ..metrics import bootstrap_ci
 from ..pipeline import Study, Claim
 
 # %% auto #0
-__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'CLAIMS', 'STUDY', 'make_tokenizer', 'reduction_trace',
-           'math_problem', 'reverse_example', 'build_data', 'parse_answer', 'grade']
+__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'PRETRAIN_CLAIMS', 'PIPELINES', 'POST_CLAIMS', 'STUDY',
+           'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example', 'build_data', 'parse_answer',
+           'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss', 'rollout_rows', 'grpo_step',
+           'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model']
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c005
 DIGITS = list("0123456789")
@@ -103,7 +105,7 @@ def _p1(m):
     return (f"pass@{k} {first.mean():.3f} → {last.mean():.3f} (Δ {est:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}]; "
             f"random-digit pass@{k} {e['chance_passk']:.3f})"), lo > 0
 
-CLAIMS = [
+PRETRAIN_CLAIMS = [
     Claim("S1", "Pre-training learns: held-out general LM loss of the last checkpoint < the first", "–", _s1,
           ("smoke", "cpu", "gpu")),
     Claim("P1", "pass@k of the last checkpoint exceeds the first (paired bootstrap CI above 0)",
@@ -111,14 +113,227 @@ CLAIMS = [
 ]
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c020
+import torch
+
+def reward(tokens: list[str], answer: int, format_score: float = 0.1) -> float:
+    "r = 1 if the completion ends `A d#` with d the answer, `format_score` if it ends `A d#` with a wrong d, else 0."
+    a = parse_answer(tokens)
+    return 0.0 if a is None else 1.0 if a == answer else format_score
+
+def group_advantages(rewards: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+    "A_i = (r_i − mean_j r_j) / (std_j r_j + eps) within each row (one prompt's G rollouts); 0 where a row's std is 0."
+    mean, std = rewards.mean(1, keepdim=True), rewards.std(1, keepdim=True)
+    return torch.where(std > 0, (rewards - mean) / (std + eps), torch.zeros_like(rewards))
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c023
+def token_logprobs(model, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    "log π(x_t | x_<t) of every token after the first, shape (batch, T−1)."
+    logits = model(input_ids=input_ids, attention_mask=attention_mask).logits[:, :-1].float()
+    return torch.log_softmax(logits, -1).gather(-1, input_ids[:, 1:, None]).squeeze(-1)
+
+def grpo_loss(logp, old_logp, ref_logp, advantages, mask, clip_eps: float = 0.2, beta: float = 1e-3) -> torch.Tensor:
+    """Token-mean GRPO loss: −min(ρA, clip(ρ, 1−ε, 1+ε)A) + β·KL_k3, ρ = exp(logp − old_logp),
+    KL_k3 = exp(ref − logp) − (ref − logp) − 1; `mask` marks completion tokens; `advantages` has one value per row."""
+    ratio = torch.exp(logp - old_logp)
+    A = advantages[:, None]
+    policy = -torch.minimum(ratio * A, ratio.clamp(1 - clip_eps, 1 + clip_eps) * A)
+    log_r = ref_logp - logp
+    kl = torch.exp(log_r) - log_r - 1
+    return ((policy + beta * kl) * mask).sum() / mask.sum()
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c027
+from ..sample import sample
+
+def rollout_rows(prompts: list[list[int]], completions: list[list[int]], pad_id: int) -> tuple[torch.Tensor, ...]:
+    "Right-padded rows `prompt + completion`, their attention mask, and a mask of completion tokens (aligned to logp)."
+    rows = [p + c for p, c in zip(prompts, completions)]
+    L = max(map(len, rows))
+    ids = torch.full((len(rows), L), pad_id, dtype=torch.long)
+    att = torch.zeros((len(rows), L), dtype=torch.long)
+    comp = torch.zeros((len(rows), L - 1))
+    for i, (p, c) in enumerate(zip(prompts, completions)):
+        ids[i, :len(p) + len(c)] = torch.tensor(p + c); att[i, :len(p) + len(c)] = 1
+        comp[i, len(p) - 1:len(p) + len(c) - 1] = 1     # logp index t scores token t+1
+    return ids, att, comp
+
+def grpo_step(model, batch: dict, *, ref_model, tok, group_size: int, clip_eps: float = 0.2, beta: float = 1e-3,
+              format_score: float = 0.1, temperature: float = 1.0, max_new_tokens: int = 32):
+    "GRPO loss of one batch of prompts (`batch['prompt_ids']`, `batch['answer']`) and its logs (reward, accuracy, tokens)."
+    prompts = [list(p) for p in batch["prompt_ids"]]
+    policy = getattr(model, "module", model)
+    outs = sample(policy, prompts, n=group_size, temperature=temperature, max_new_tokens=max_new_tokens,
+                  stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
+    r = torch.tensor([[reward(tok.convert_ids_to_tokens(c), a, format_score) for c in cs]
+                      for cs, a in zip(outs, batch["answer"])])
+    adv = group_advantages(r).flatten()
+    ids, att, comp = rollout_rows([p for p in prompts for _ in range(group_size)], [c for cs in outs for c in cs], tok.pad_token_id)
+    device = next(policy.parameters()).device
+    ids, att, comp, adv = ids.to(device), att.to(device), comp.to(device), adv.to(device)
+    logp = token_logprobs(model, ids, att)
+    with torch.no_grad(): ref = token_logprobs(ref_model, ids, att)
+    loss = grpo_loss(logp, logp.detach(), ref, adv, comp, clip_eps, beta)
+    return loss, dict(reward=r.mean().item(), accuracy=(r == 1).float().mean().item(), tokens=int(att.sum()))
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c030
+PIPELINES = ("rl", "sft", "sft_rllr", "sft_gold", "sft_rl", "parallel")   # in dependency order
+
+def sft_rows(problems: list[dict], tok, max_len: int) -> datasets.Dataset:
+    "`[bos prompt solution]` rows whose labels cover the solution only."
+    rows = {"input_ids": [], "attention_mask": [], "labels": []}
+    for p in problems:
+        pr = [tok.bos_token_id] + tok(p["prompt"], add_special_tokens=False)["input_ids"]
+        so = tok(p["solution"], add_special_tokens=False)["input_ids"]
+        if len(pr) + len(so) > max_len: raise ValueError(f"{p['prompt']} needs {len(pr) + len(so)} > {max_len} tokens")
+        pad = max_len - len(pr) - len(so)
+        rows["input_ids"].append(pr + so + [tok.pad_token_id] * pad)
+        rows["attention_mask"].append([1] * (len(pr) + len(so)) + [0] * pad)
+        rows["labels"].append([-100] * len(pr) + so + [-100] * pad)
+    return datasets.Dataset.from_dict(rows).with_format("torch")
+
+def parallel_average_step(model, batch: dict, opt_rl, opt_sft, acc, rl_loss, sft_loss, grad_clip: float = 1.0):
+    """θ_A = θ̄ + Δ_RL (step of `opt_rl` on ∇L_RL(θ̄)), θ_B = θ̄ + Δ_SFT (step of `opt_sft` on ∇L_SFT(θ̄)),
+    then θ ← ½(θ_A + θ_B). Returns the RL loss and logs (with the SFT loss)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    theta_bar = [p.detach().clone() for p in params]
+    loss_rl, logs = rl_loss(model, batch)
+    acc.backward(loss_rl)
+    if grad_clip: acc.clip_grad_norm_(params, grad_clip)
+    opt_rl.step(); opt_rl.zero_grad(set_to_none=True)
+    theta_a = [p.detach().clone() for p in params]
+    with torch.no_grad():
+        for p, t in zip(params, theta_bar): p.copy_(t)
+    loss_sft = sft_loss(model, batch)
+    acc.backward(loss_sft)
+    if grad_clip: acc.clip_grad_norm_(params, grad_clip)
+    opt_sft.step(); opt_sft.zero_grad(set_to_none=True)
+    with torch.no_grad():
+        for p, a in zip(params, theta_a): p.add_(a).mul_(0.5)
+    return loss_rl, dict(logs, sft_loss=loss_sft.item())
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034
+from ..metrics import pass_at_k_per_problem
+from ..train import evaluate_loss
+
+def encode_prompts(tok, texts: list[str]) -> list[list[int]]:
+    "`[bos] + tokens` of each prompt."
+    return [[tok.bos_token_id] + tok(t, add_special_tokens=False)["input_ids"] for t in texts]
+
+def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], general, *, n_samples: int, ks: list[int],
+                   temperature: float = 0.6, top_p: float = 0.95, max_new_tokens: int = 32, desc: str | None = None) -> tuple[dict, dict]:
+    "(summary, per-problem pass@k): pass@k for `ks` with CIs, well-formed rate, reverse exact match, general LM loss."
+    outs = sample(model, encode_prompts(tok, [p["prompt"] for p in problems]), n=n_samples, temperature=temperature,
+                  top_p=top_p, max_new_tokens=max_new_tokens, stop_id=tok.eos_token_id, pad_id=tok.pad_token_id, desc=desc)
+    correct, well_formed = grade(tok, outs, problems)
+    per = {f"pass@{k}": pass_at_k_per_problem(correct, k) for k in ks}
+    summary = dict(well_formed=float(well_formed.mean()))
+    for name, v in per.items():
+        est, lo, hi = bootstrap_ci(v)
+        summary[name], summary[f"{name}_ci"] = est, (lo, hi)
+    if reverse:
+        greedy = sample(model, encode_prompts(tok, [r["prompt"] for r in reverse]), temperature=0, max_new_tokens=12,
+                        stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
+        targets = [tok(r["solution"], add_special_tokens=False)["input_ids"] for r in reverse]
+        summary["reverse_em"] = float(np.mean([g[0] == t for g, t in zip(greedy, targets)]))
+    if general is not None: summary["general_loss"] = evaluate_loss(model, general)
+    return summary, {k: v.tolist() for k, v in per.items()}
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c036
+def _post(m):
+    e = m["40_evaluate"]
+    rows = {(r["frac"], r["pipeline"]): r for r in e["models"]}
+    return e, rows, sorted({f for f, _ in rows})
+
+def _at(rows, frac, pipe, metric):
+    if (frac, pipe) not in rows: raise KeyError(f"{pipe} at {frac:.0%}")
+    return rows[frac, pipe][metric]
+
+def _s2(m):
+    e, rows, fr = _post(m)
+    v = _at(rows, fr[-1], "sft", "pass@1")
+    return f"pass@1(SFT) {v:.3f} at {fr[-1]:.0%}", v > 0.10
+
+def _a1a(m):
+    e, rows, fr = _post(m)
+    f = min(fr, key=lambda x: abs(x - 0.1))
+    if abs(f - 0.1) > 1e-6: raise KeyError("the 10% checkpoint")
+    b, r = _at(rows, f, "base", "pass@1"), _at(rows, f, "rl", "pass@1")
+    return f"pass@1 base {b:.3f} → RL {r:.3f} (Δ {r - b:+.3f})", r - b >= 0.10
+
+def _a1b(m):
+    e, rows, fr = _post(m)
+    s, r = _at(rows, fr[-1], "sft_rl", "pass@1"), _at(rows, fr[-1], "rl", "pass@1")
+    return f"pass@1 SFT→RL {s:.3f} vs RL {r:.3f} (gap {s - r:+.3f})", s - r <= 0.05
+
+def _a2(m):
+    e, rows, fr = _post(m)
+    pairs = [(f, _at(rows, f, "rl", "pass@1"), _at(rows, f, "sft", "pass@1")) for f in fr if f >= 0.2 - 1e-9]
+    if not pairs: raise KeyError("a checkpoint at ≥ 20%")
+    return "; ".join(f"{f:.0%}: RL {a:.3f} vs SFT {b:.3f}" for f, a, b in pairs), all(a > b for _, a, b in pairs)
+
+def _a3(m):
+    e, rows, fr = _post(m)
+    k = f"pass@{e['k']}"
+    d = [(f, _at(rows, f, "rl", k) - _at(rows, f, "base", k)) for f in fr]
+    return "; ".join(f"{f:.0%}: {k} Δ {x:+.3f}" for f, x in d), all(x >= 0.05 for _, x in d)
+
+def _a4a(m):
+    e, rows, fr = _post(m)
+    k, f = f"pass@{e['k']}", fr[-1]
+    pk = (_at(rows, f, "sft", k), _at(rows, f, "sft_rl", k))
+    p1 = (_at(rows, f, "sft", "pass@1"), _at(rows, f, "sft_rl", "pass@1"))
+    return (f"SFT → SFT→RL: {k} {pk[0]:.3f} → {pk[1]:.3f}, pass@1 {p1[0]:.3f} → {p1[1]:.3f}",
+            pk[1] < pk[0] and p1[1] - p1[0] >= 0.05)
+
+def _a4b(m):
+    e = m["40_evaluate"]; s = e["slopes"]
+    return f"pass@{e['k']} slope per RL step: SFT→RL {s['sft_rl']:+.2e}, RL {s['rl']:+.2e}", s["sft_rl"] <= 0 <= s["rl"]
+
+def _a5(m):
+    e, rows, fr = _post(m)
+    g = {p: _at(rows, fr[-1], p, "reverse_em") for p in ("base", "rl", "sft")}
+    lr = rows.get((fr[-1], "sft_rllr"), {}).get("reverse_em")
+    extra = f"; SFT at the RL lr {lr - g['base']:+.3f}" if lr is not None else ""
+    return (f"general score base {g['base']:.3f}: RL {g['rl'] - g['base']:+.3f}, SFT {g['sft'] - g['base']:+.3f}{extra}",
+            abs(g["rl"] - g["base"]) <= 0.01 and g["sft"] - g["base"] <= -0.03)
+
+def _a7(m):
+    e, rows, fr = _post(m)
+    k = f"pass@{e['k']}"
+    other = lambda f: max(_at(rows, f, p, k) for p in ("rl", "sft", "sft_rl"))
+    best = all(_at(rows, f, "parallel", k) >= other(f) for f in fr)
+    between = all(min(_at(rows, f, "sft", "pass@1"), _at(rows, f, "rl", "pass@1")) <= _at(rows, f, "parallel", "pass@1")
+                  <= max(_at(rows, f, "sft", "pass@1"), _at(rows, f, "rl", "pass@1")) for f in fr)
+    gap = _at(rows, fr[-1], "parallel", "reverse_em") - _at(rows, fr[-1], "base", "reverse_em")
+    top = "; ".join(f"{f:.0%}: {k} parallel {_at(rows, f, 'parallel', k):.3f} vs best other {other(f):.3f}" for f in fr)
+    return f"{top}; pass@1 between SFT and RL: {between}; general Δ {gap:+.3f}", best and between and abs(gap) <= 0.015
+
+POST_CLAIMS = [
+    Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ("smoke", "cpu", "gpu")),
+    Claim("A1a", "RL works early: at the 10% checkpoint pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a),
+    Claim("A1b", "RL nearly matches SFT→RL: at 100% pass@1(SFT→RL) − pass@1(RL) ≤ 5 pt", "58.8 vs 55.9", _a1b),
+    Claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at every checkpoint ≥ 20%", "55.9 vs 42.4 at 44B", _a2),
+    Claim("A3", "Direct RL expands: pass@k(RL) − pass@k(base) ≥ +5 pt at every checkpoint", "+5 to +16 pt (pass@32)", _a3),
+    Claim("A4a", "Sharpening only after SFT: pass@k(SFT→RL) < pass@k(SFT) while pass@1 rises ≥ 5 pt",
+          "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a),
+    Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8", _a4b, ("gpu",)),
+    Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5),
+    Claim("A7", "Parallel averaging: best pass@k at every checkpoint, pass@1 between SFT and RL, general within 1.5 pt of base",
+          "pass@32 84.5 vs RL 80.6", _a7),
+]
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c039
 STUDY = Study(
     slug="rl_excursions",
-    chain=["10_pretrain", "20_checkpoints"],
-    claims=CLAIMS,
+    chain=["10_pretrain", "20_checkpoints", "30_posttrain", "40_evaluate"],
+    claims=PRETRAIN_CLAIMS + POST_CLAIMS,
     summary="RL, SFT and SFT→RL applied to intermediate pre-training checkpoints of a tiny Llama trained from scratch.",
     params={
-        "smoke": dict(d_model=64, n_layers=2, steps=300, batch_size=32, lr=3e-3, n_test=50, n_samples=8, k=8),
-        "cpu": dict(d_model=64, n_layers=2, steps=2000, batch_size=64, lr=3e-3, n_test=200, n_samples=32, k=32),
-        "gpu": dict(d_model=256, n_layers=4, steps=3000, batch_size=256, lr=1e-3, n_test=500, n_samples=32, k=32),
+        "smoke": dict(d_model=64, n_layers=2, steps=200, batch_size=32, lr=3e-3, n_test=50, n_samples=8, k=8, checkpoint_fracs="0.1 1.0",
+                      post_fracs="1.0", rl_steps=10, rl_prompts=8, group_size=4, sft_steps=20, parallel_steps=10),
+        "cpu": dict(d_model=64, n_layers=2, steps=2000, batch_size=64, lr=3e-3, n_test=200, n_samples=32, k=32,
+                    post_fracs="0.1 0.4 1.0", rl_steps=100, rl_prompts=8, group_size=8, sft_steps=300, parallel_steps=100),
+        "gpu": dict(d_model=256, n_layers=4, steps=3000, batch_size=256, lr=1e-3, n_test=500, n_samples=32, k=32,
+                    post_fracs="0.05 0.1 0.2 0.4 1.0", rl_steps=150, rl_prompts=16, group_size=16, sft_steps=300,
+                    parallel_steps=150, pipelines="rl sft sft_rllr sft_gold sft_rl parallel"),
     },
 )
