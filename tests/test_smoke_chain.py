@@ -117,3 +117,16 @@ def test_determinism(smoke_run, tmp_path):
         b = strip_timing(read_json(again / "metrics" / f"{step}.json"))
         assert a == b, step
     assert read_json(smoke_run / "claims.json") == read_json(again / "claims.json")
+
+
+def test_sft_gold_pipeline_runs(smoke_run, tmp_path):
+    """SFT-Gold runs at the gpu scale only; here its notebook path runs on a copy of the smoke run."""
+    import papermill as pm
+    copy = tmp_path / "run"
+    shutil.copytree(smoke_run, copy)
+    pm.execute_notebook(str(STUDY.notebook("30_posttrain")), str(tmp_path / "30_posttrain.ipynb"), progress_bar=False,
+                        parameters=dict(run_dir=str(copy), post_fracs="1.0", pipelines="sft_gold", sft_steps=5, gold_solutions=4))
+    post = read_json(copy / "metrics" / "30_posttrain.json")
+    assert list(post["runs"]) == ["step-000200/sft_gold"]
+    gold = post["runs"]["step-000200/sft_gold"]
+    assert gold["steps"] == 5 and (copy / gold["final"] / "model.safetensors").exists()
