@@ -15,7 +15,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'ckpt_study.cli.readme_markdown': ('cli.html#readme_markdown', 'ckpt_study/cli.py')},
             'ckpt_study.core': { 'ckpt_study.core.Settings': ('core.html#settings', 'ckpt_study/core.py'),
                                  'ckpt_study.core._jsonable': ('core.html#_jsonable', 'ckpt_study/core.py'),
-                                 'ckpt_study.core.atomic_copytree': ('core.html#atomic_copytree', 'ckpt_study/core.py'),
                                  'ckpt_study.core.atomic_write': ('core.html#atomic_write', 'ckpt_study/core.py'),
                                  'ckpt_study.core.load_settings': ('core.html#load_settings', 'ckpt_study/core.py'),
                                  'ckpt_study.core.make_accelerator': ('core.html#make_accelerator', 'ckpt_study/core.py'),

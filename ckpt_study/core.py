@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import configparser, datetime as dt, json, os, random, tempfile, shutil
+import configparser, datetime as dt, json, os, tempfile, shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['PACKAGE_ROOT', 'DEFAULT_SETTINGS', 'SCALES', 'project_root', 'Settings', 'load_settings', 'resolve_scale',
            'seed_everything', 'make_accelerator', 'utc_stamp', 'new_run_dir', 'atomic_write', 'write_json', 'read_json',
-           'replace_dir', 'surviving_dir', 'staging_dir', 'atomic_copytree']
+           'replace_dir', 'surviving_dir', 'staging_dir']
 
 # %% ../nbs/00_core.ipynb #c005
 PACKAGE_ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().parent / "ckpt_study"
@@ -123,9 +123,3 @@ def staging_dir(dst: Path) -> Path:
     "A fresh temporary folder beside `dst`, to be filled and then moved into place with `replace_dir`."
     dst.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=dst.parent, prefix=f".{dst.name}.tmp"))
-
-def atomic_copytree(src: Path, dst: Path) -> Path:
-    "Replace folder `dst` by a copy of `src`, so readers see the old or the new folder, never a mix."
-    tmp = staging_dir(Path(dst))
-    shutil.copytree(src, tmp, dirs_exist_ok=True)
-    return replace_dir(tmp, Path(dst))

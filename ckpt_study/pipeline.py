@@ -5,12 +5,12 @@ publishing a run into `figures/` with its provenance, and the scorecard."""
 
 # %% ../nbs/08_pipeline.ipynb #c002
 from __future__ import annotations
-import ast, hashlib, importlib, io, json, pkgutil, platform, re, shutil, subprocess, sys, time, tokenize
+import ast, hashlib, importlib, io, pkgutil, platform, re, shutil, subprocess, time, tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_json, atomic_copytree,
+from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_json,
                              staging_dir, replace_dir, utc_stamp, SCALES)
 
 # %% auto #0

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import io
 from pathlib import Path
-import matplotlib
 import matplotlib.pyplot as plt
 import seaborn as sns
 from .core import atomic_write

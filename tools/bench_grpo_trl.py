@@ -21,7 +21,7 @@ import datasets
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from ckpt_study.studies.rl_excursions import encode_prompts, grpo_step, parse_answer
+from ckpt_study.studies.rl_excursions import encode_prompts, grpo_step, reward
 from ckpt_study.train import checkpoint_dirs, train
 
 
@@ -42,8 +42,7 @@ def trl(ckpt, tok, post, args) -> float:
     from transformers import TrainerCallback
 
     def correct(prompts, completions, answer, **_):
-        return [1.0 if (a := parse_answer(tok.tokenize(c))) == t else 0.1 if a is not None else 0.0
-                for c, t in zip(completions, answer)]
+        return [reward(tok.tokenize(c), t) for c, t in zip(completions, answer)]
 
     class Clock(TrainerCallback):
         def on_train_begin(self, *a, **k): self.t0 = time.perf_counter()
