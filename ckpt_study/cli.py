@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--fresh", action="store_true", help="start a new run instead of resuming an unfinished one")
     r.add_argument("--publish", action="store_true", help="publish each finished run into figures/")
     pb = sub.add_parser("publish", help="copy a finished run's figures and verdicts into figures/")
-    pb.add_argument("run", help="a run directory")
+    pb.add_argument("run", nargs="+", help="a run directory, or one per seed of one study and scale (one verdict across seeds)")
     pb.add_argument("--figures-dir", default=None)
     rp = sub.add_parser("report", help="the scorecard and claims from figures/")
     rp.add_argument("--figures-dir", default=None)
@@ -59,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
 def cmd_list(args) -> None:
     for slug, st in all_studies().items():
         print(f"{slug}: {st.title} (arXiv {st.arxiv})")
-        print(f"  chain: {' -> '.join(st.chain)}   scales: {', '.join(st.params)}")
+        steps = [s + (f" ({'/'.join(st.only[s])} only)" if s in st.only else "") for s in st.chain]
+        print(f"  chain: {' -> '.join(steps)}   scales: {', '.join(st.params)}")
         for k, p in st.declared().items():
             if k not in ("scale", "seed", "run_dir"): print(f"    -p {k}={p.default!r}  ({p.type}) {p.help}")
         for c in st.claims: print(f"  {c.id}: {c.statement}  [paper: {c.paper}; scales: {', '.join(c.scales)}]")
@@ -73,10 +74,11 @@ def cmd_run(args) -> None:
     overrides = dict(args.params)
     for st in studies: [st.resolve(scale, s, overrides) for s in seeds]   # refuse bad input before running anything
     for st in studies:
+        runs = []
         for s in seeds:
-            run = run_chain(st, scale, s, overrides, runs_dir=args.runs_dir, resume=not args.fresh)
-            print(f"\n{st.slug} {scale} seed {s}: {run}\n" + claims_table(read_json(run / "claims.json")))
-            if args.publish: print(f"published to {publish(run)}")
+            runs.append(run_chain(st, scale, s, overrides, runs_dir=args.runs_dir, resume=not args.fresh))
+            print(f"\n{st.slug} {scale} seed {s}: {runs[-1]}\n" + claims_table(read_json(runs[-1] / "claims.json")))
+        if args.publish: print(f"published to {publish(runs)}")
 
 def cmd_report(args) -> None:
     rows = published(args.figures_dir)

@@ -51,9 +51,12 @@ def readable_utc(stamp: str) -> str:
 def provenance_markdown(p: dict, stale: bool) -> str:
     "Where a published result came from."
     params = ", ".join(f"`{k}={v!r}`" for k, v in p["params"].items() if k not in ("scale", "seed"))
-    walls = ", ".join(f"{k} {v:.0f} s" for k, v in p["wall_seconds"].items())
+    steps = lambda w: ", ".join(f"{k} {v:.0f} s" for k, v in w.items())
+    w = p["wall_seconds"]
+    walls = "; ".join(f"seed {s}: {steps(v)}" for s, v in w.items()) if isinstance(next(iter(w.values()), 0), dict) else steps(w)
+    runs, seeds = ([p[k]] if not isinstance(p[k], list) else p[k] for k in ("run", "seed"))
     return "\n".join([
-        f"- **run** `{p['run']}`, seed {p['seed']}, published {readable_utc(p['published_utc'])}",
+        f"- **run** {', '.join(f'`{r}`' for r in runs)}, seed {', '.join(map(str, seeds))}, published {readable_utc(p['published_utc'])}",
         f"- **code** fingerprint `{p['code_fingerprint']}`" + (" — **stale: the code has changed since**" if stale else " (current)")
         + f", git `{p['git_commit'][:10] or 'unknown'}`" + (" with uncommitted changes" if p.get("git_dirty") else ""),
         f"- **wall time** {walls} on {p.get('machine', 'unknown')}; torch {p.get('torch', '?')}, transformers {p.get('transformers', '?')}",

@@ -16,8 +16,8 @@ from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_j
 # %% auto #0
 __all__ = ['PAPERS', 'VERDICTS', 'COERCE', 'RUNNER_PARAMS', 'UsageError', 'ChainError', 'Claim', 'Param', 'read_notebook',
            'notebook_parameters', 'coerce', 'Study', 'all_studies', 'get_study', 'notebook_run_dir', 'merged_metrics',
-           'evaluate_claims', 'run_chain', 'code_files', 'code_fingerprint', 'publish', 'published', 'claims_table',
-           'scorecard_markdown', 'published_claims_markdown']
+           'evaluate_claims', 'execute_step', 'run_chain', 'code_files', 'code_fingerprint', 'combine_seeds', 'publish',
+           'published', 'claims_table', 'scorecard_markdown', 'published_claims_markdown']
 
 # %% ../nbs/08_pipeline.ipynb #c005
 PAPERS = {
@@ -115,6 +115,11 @@ class Study:
     claims: list[Claim]
     params: dict[str, dict] = field(default_factory=dict)   # scale -> {parameter: value}
     summary: str = ""
+    only: dict[str, tuple[str, ...]] = field(default_factory=dict)   # step -> the scales it runs at (default: all)
+
+    def steps(self, scale: str) -> list[str]:
+        "The chain at `scale`: steps limited by `only` to other scales are left out."
+        return [s for s in self.chain if scale in self.only.get(s, (scale,))]
 
     @property
     def title(self) -> str: return PAPERS.get(self.slug, (self.slug, ""))[0]
@@ -199,6 +204,19 @@ def _resumable(runs_dir: Path, study: Study, params: dict) -> Path | None:
             return d
     return None
 
+def execute_step(study: Study, step: str, run_dir: Path, params: dict) -> float:
+    "Execute one chain notebook of `study` into `run_dir` with the `params` it declares; returns its wall seconds."
+    import papermill as pm
+    decl, t0 = notebook_parameters(study.notebook(step)), time.perf_counter()
+    try:
+        pm.execute_notebook(str(study.notebook(step)), str(Path(run_dir) / f"{step}.ipynb"),
+                            parameters={k: v for k, v in params.items() if k in decl},
+                            kernel_name=load_settings().kernel, cwd=str(run_dir), progress_bar=False)
+    except pm.PapermillExecutionError as e:
+        raise ChainError(f"{study.slug}/{step}.ipynb failed in cell {e.exec_count}: {e.ename}: {e.evalue} "
+                         f"(executed notebook: {Path(run_dir) / (step + '.ipynb')})") from None
+    return round(time.perf_counter() - t0, 2)
+
 def run_chain(study: Study, scale: str = "smoke", seed: int = 0, overrides: dict | None = None,
               runs_dir: str | Path | None = None, resume: bool = True, log: Callable = print) -> Path:
     "Run `study`'s chain at `scale` and `seed`; returns the run directory (holding `claims.json` when done)."
@@ -212,20 +230,10 @@ def run_chain(study: Study, scale: str = "smoke", seed: int = 0, overrides: dict
     write_json(run_dir / "params.json", params)
     prog_path = run_dir / "progress.json"
     progress = read_json(prog_path) if prog_path.exists() else {"done": {}}
-    import papermill as pm
-    for step in study.chain:
+    for step in study.steps(params["scale"]):
         if step in progress["done"]: log(f"{study.slug}/{step}: done earlier, skipped"); continue
         log(f"{study.slug}/{step} ({params['scale']}, seed {seed}) -> {run_dir / (step + '.ipynb')}")
-        decl = notebook_parameters(study.notebook(step))
-        t0 = time.perf_counter()
-        try:
-            pm.execute_notebook(str(study.notebook(step)), str(run_dir / f"{step}.ipynb"),
-                                parameters={k: v for k, v in params.items() if k in decl},
-                                kernel_name=settings.kernel, cwd=str(run_dir), progress_bar=False)
-        except pm.PapermillExecutionError as e:
-            raise ChainError(f"{study.slug}/{step}.ipynb failed in cell {e.exec_count}: {e.ename}: {e.evalue} "
-                             f"(executed notebook: {run_dir / (step + '.ipynb')})") from None
-        progress["done"][step] = round(time.perf_counter() - t0, 2)
+        progress["done"][step] = execute_step(study, step, run_dir, params)
         write_json(prog_path, progress)
     evaluate_claims(study, run_dir)
     return run_dir
@@ -261,24 +269,48 @@ def _git(*args) -> str:
     try: return subprocess.run(["git", *args], capture_output=True, text=True, cwd=load_settings().root).stdout.strip()
     except OSError: return ""
 
-def publish(run_dir: str | Path, figures_dir: str | Path | None = None) -> Path:
-    "Copy a finished run's figures and verdicts into `figures/<slug>/<scale>/` with their provenance."
-    run_dir = Path(run_dir)
-    if not (run_dir / "claims.json").exists(): raise UsageError(f"{run_dir} is not a finished run (no claims.json)")
-    params, study = read_json(run_dir / "params.json"), get_study(run_dir.parent.name)
-    dest = Path(figures_dir or load_settings().figures_dir) / study.slug / params["scale"]
+def combine_seeds(per_seed: list[list[dict]], seeds: list[int]) -> list[dict]:
+    "One verdict row per claim from the rows of each seed: reproduced when it holds at every seed."
+    out = []
+    for rows in zip(*per_seed):
+        tested = [r for r in rows if r["verdict"] != VERDICTS[2]]
+        if not tested: out.append(dict(rows[0])); continue
+        n = sum(r["verdict"] == VERDICTS[0] for r in tested)
+        measured = f"holds at {n}/{len(tested)} seeds: " + " | ".join(f"seed {s}: {r['measured']}" for s, r in zip(seeds, rows))
+        out.append(dict(rows[0], measured=measured, verdict=VERDICTS[0] if n == len(tested) else VERDICTS[1]))
+    return out
+
+def _machine() -> str:
+    import os, torch
+    gpu = f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
+    return f"{platform.machine()}, {os.cpu_count()} cpus{gpu}"
+
+def publish(run_dirs: str | Path | list, figures_dir: str | Path | None = None) -> Path:
+    """Copy finished runs' figures and verdicts into `figures/<slug>/<scale>/` with their provenance; several runs
+    (one study and scale, different seeds) get one verdict per claim across seeds (`combine_seeds`)."""
+    runs = [Path(r) for r in (run_dirs if isinstance(run_dirs, (list, tuple)) else [run_dirs])]
+    for r in runs:
+        if not (r / "claims.json").exists(): raise UsageError(f"{r} is not a finished run (no claims.json)")
+    params = [read_json(r / "params.json") for r in runs]
+    if len({(r.parent.name, p["scale"]) for r, p in zip(runs, params)}) != 1 or len({p["seed"] for p in params}) != len(runs):
+        raise UsageError("publish several runs only of one study and scale, each with its own seed")
+    study, scale, seeds = get_study(runs[0].parent.name), params[0]["scale"], [p["seed"] for p in params]
+    dest = Path(figures_dir or load_settings().figures_dir) / study.slug / scale
     tmp = staging_dir(dest)
-    for png in sorted(Path(run_dir, "figures").glob("*.png")): shutil.copy2(png, tmp / png.name)
-    shutil.copy2(run_dir / "claims.json", tmp / "claims.json")
+    for png in sorted(Path(runs[0], "figures").glob("*.png")): shutil.copy2(png, tmp / png.name)
+    claims = [read_json(r / "claims.json") for r in runs]
+    write_json(tmp / "claims.json", claims[0] if len(runs) == 1 else combine_seeds(claims, seeds))
     import torch, transformers
     write_json(tmp / "provenance.json", dict(
-        run=run_dir.name, scale=params["scale"], seed=params["seed"],
-        params={k: v for k, v in params.items() if k != "run_dir"},
+        run=runs[0].name if len(runs) == 1 else [r.name for r in runs], scale=scale,
+        seed=seeds[0] if len(runs) == 1 else seeds, figures_from_seed=seeds[0],
+        params={k: v for k, v in params[0].items() if k not in ("run_dir", "seed")},
         code_fingerprint=code_fingerprint(study), git_commit=_git("rev-parse", "HEAD"),
         git_dirty=bool(_git("status", "--porcelain", "--", "ckpt_study", "nbs")),
-        wall_seconds=read_json(run_dir / "progress.json")["done"], published_utc=utc_stamp(),
-        python=platform.python_version(), torch=torch.__version__, transformers=transformers.__version__,
-        machine=f"{platform.machine()}, {__import__('os').cpu_count()} cpus"))
+        wall_seconds=read_json(runs[0] / "progress.json")["done"] if len(runs) == 1 else
+                     {str(s): read_json(r / "progress.json")["done"] for s, r in zip(seeds, runs)},
+        published_utc=utc_stamp(), python=platform.python_version(), torch=torch.__version__,
+        transformers=transformers.__version__, machine=_machine()))
     return replace_dir(tmp, dest)
 
 # %% ../nbs/08_pipeline.ipynb #c024
@@ -319,6 +351,7 @@ def published_claims_markdown(figures_dir: str | Path | None = None) -> str:
     out = []
     for r in published(figures_dir):
         p = r["provenance"]
-        out.append(f"**{r['slug']} · {r['scale']}** (seed {p['seed']}, published {p['published_utc']}, code "
+        seeds = ", ".join(map(str, p["seed"])) if isinstance(p["seed"], list) else p["seed"]
+        out.append(f"**{r['slug']} · {r['scale']}** (seed {seeds}, published {p['published_utc']}, code "
                    f"{p['code_fingerprint']}{', stale: code changed since' if r['stale'] else ''})\n\n" + claims_table(r["claims"]))
     return "\n\n".join(out) or "No results published yet."

@@ -14,7 +14,7 @@ from ckpt_study.studies.rl_excursions import STUDY
 
 CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
 TIMING = {"train_seconds", "tokens_per_s", "eval_seconds", "wall_seconds", "rl_steps_per_s", "rollout_tokens_per_s"}
-STEPS = STUDY.chain
+STEPS = STUDY.steps("smoke")
 
 
 def run(*args, check=True):
@@ -130,3 +130,44 @@ def test_sft_gold_pipeline_runs(smoke_run, tmp_path):
     assert list(post["runs"]) == ["step-000200/sft_gold"]
     gold = post["runs"]["step-000200/sft_gold"]
     assert gold["steps"] == 5 and (copy / gold["final"] / "model.safetensors").exists()
+
+
+def test_data_vs_scale_step(smoke_run, tmp_path):
+    """A6 runs at gpu scale only; its notebook (two more pre-trainings and three RL runs, made by the chain's own
+    notebooks) runs here on a copy of the smoke run with small evaluation settings, and its claim is evaluated."""
+    from ckpt_study.pipeline import execute_step
+    assert "50_data_vs_scale" in STUDY.chain and "50_data_vs_scale" not in STEPS
+    copy = tmp_path / "run"
+    shutil.copytree(smoke_run, copy)
+    params = read_json(copy / "params.json") | dict(run_dir=str(copy), hard_rl_steps=2, n_test=8, n_samples=4, k=4)
+    execute_step(STUDY, "50_data_vs_scale", copy, params)
+    m = read_json(copy / "metrics" / "50_data_vs_scale.json")
+    assert [(r["role"], r["model"]) for r in m["models"]] == [(a, k) for a in ("run", "math_heavy", "wide") for k in ("base", "RL")]
+    wide, run_ = (next(r for r in m["models"] if r["role"] == a) for a in ("wide", "run"))
+    assert wide["parameters"] > 3 * run_["parameters"]                     # 2× width: about 4× the parameters
+    assert m["arms"]["math_heavy"]["change"] == {"math_frac": 0.4}
+    assert (copy / "a6" / "run" / "checkpoints").is_symlink()             # the run's own model is reused
+    assert (copy / "figures" / "data_vs_scale.png").stat().st_size > 5_000
+    a6 = next(c for c in STUDY.claims if c.id == "A6")
+    row = a6.evaluate({"50_data_vs_scale": m}, "gpu")
+    assert row["verdict"] in ("reproduced", "not reproduced") and "after RL" in row["measured"]
+
+
+def test_publish_several_seeds(smoke_run, tmp_path):
+    """Two seeds published together: one verdict per claim, reproduced only where it holds at both."""
+    other = tmp_path / "runs" / "rl_excursions" / (smoke_run.name + "-seed1")
+    shutil.copytree(smoke_run, other)
+    params = read_json(other / "params.json"); params["seed"] = 1
+    (other / "params.json").write_text(json.dumps(params))
+    claims = read_json(other / "claims.json")
+    flipped = next(c for c in claims if c["id"] == "S1")
+    flipped["verdict"] = "not reproduced"
+    (other / "claims.json").write_text(json.dumps(claims))
+    figs = tmp_path / "figs"
+    run("publish", str(smoke_run), str(other), "--figures-dir", str(figs))
+    out = {c["id"]: c for c in read_json(figs / "rl_excursions" / "smoke" / "claims.json")}
+    assert out["S1"]["verdict"] == "not reproduced" and out["S1"]["measured"].startswith("holds at 1/2 seeds")
+    assert out["A1a"]["verdict"] == "not tested at this scale"
+    prov = read_json(figs / "rl_excursions" / "smoke" / "provenance.json")
+    assert prov["seed"] == [0, 1] and set(prov["wall_seconds"]) == {"0", "1"}
+    assert run("publish", str(smoke_run), str(smoke_run), check=False).returncode == 2   # one seed twice: refused

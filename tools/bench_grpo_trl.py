@@ -27,7 +27,7 @@ from ckpt_study.train import checkpoint_dirs, train
 
 def ours(ckpt, tok, post, args) -> float:
     ds = datasets.Dataset.from_dict({"prompt_ids": encode_prompts(tok, [p["prompt"] for p in post]),
-                                     "answer": [p["answer"] for p in post]})
+                                     "terms": [p["terms"] for p in post]})
     ref = AutoModelForCausalLM.from_pretrained(ckpt).eval().requires_grad_(False)
     loss = partial(grpo_step, ref_model=ref, tok=tok, group_size=args.group, clip_eps=0.2, beta=1e-3, temperature=1.0)
     with tempfile.TemporaryDirectory() as d:
@@ -41,15 +41,15 @@ def trl(ckpt, tok, post, args) -> float:
     from trl import GRPOConfig, GRPOTrainer
     from transformers import TrainerCallback
 
-    def correct(prompts, completions, answer, **_):
-        return [reward(tok.tokenize(c), t) for c, t in zip(completions, answer)]
+    def correct(prompts, completions, terms, **_):
+        return [reward(tok.tokenize(c), t) for c, t in zip(completions, terms)]
 
     class Clock(TrainerCallback):
         def on_train_begin(self, *a, **k): self.t0 = time.perf_counter()
         def on_train_end(self, *a, **k): self.seconds = time.perf_counter() - self.t0
 
     clock = Clock()
-    ds = datasets.Dataset.from_dict({"prompt": [tok.bos_token + p["prompt"] for p in post], "answer": [p["answer"] for p in post]})
+    ds = datasets.Dataset.from_dict({"prompt": [tok.bos_token + p["prompt"] for p in post], "terms": [p["terms"] for p in post]})
     with tempfile.TemporaryDirectory() as d:
         cfg = GRPOConfig(output_dir=d, per_device_train_batch_size=args.prompts * args.group, num_generations=args.group,
                          max_completion_length=32, temperature=1.0, beta=1e-3, epsilon=0.2, learning_rate=3e-5,

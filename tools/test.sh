@@ -26,7 +26,7 @@ fi
 ckpt-study readme --check
 
 echo "== notebook tests (library and study notebooks; chain notebooks run through the pipeline tests)"
-nbdev-test --n-workers 2 --skip-file-re '^([_.]|[1-9][0-9]_)'
+nbdev-test --n-workers 2 --skip-file-re '^([_.]|[1-9][0-9]_(?!docs\.))'
 
 echo "== published results whose code changed since"
 ckpt-study report --stale

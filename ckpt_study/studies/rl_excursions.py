@@ -16,8 +16,8 @@ from ..pipeline import Study, Claim
 # %% auto #0
 __all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'PRETRAIN_CLAIMS', 'PIPELINES', 'POST_CLAIMS', 'STUDY',
            'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example', 'build_data', 'parse_answer',
-           'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss', 'rollout_rows', 'grpo_step',
-           'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model']
+           'parse_steps', 'solves', 'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss',
+           'rollout_rows', 'grpo_step', 'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model']
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c005
 DIGITS = list("0123456789")
@@ -59,12 +59,13 @@ def _terms(rng, lengths):
 def build_data(seed: int, n_pretrain: int, math_frac: float = 0.15, n_post: int = 500, n_test: int = 200,
                n_general_test: int = 200, lengths=(3, 5), hard_lengths=(7, 8), sentence_len=(12, 30),
                reverse_len=(3, 4), reverse_frac: float = 0.2) -> dict[str, list]:
-    "Every text set of one run, disjoint where it matters: pretrain, post, test, hard_test, general_test, reverse_test."
+    """Every text set of one run, disjoint where it matters: pretrain, post, hard_post, test, hard_test, general_test,
+    reverse_test. The held-out questions are drawn first, so runs with another `math_frac` share them (A6)."""
     rng = np.random.default_rng(seed)
     seen_q, seen_r = set(), set()
     qs = lambda n, L, distinct=True: draw_unique(lambda: _terms(rng, L), n, taken=seen_q, distinct=distinct)
     test, hard = qs(n_test, lengths), qs(n_test, hard_lengths)
-    post = qs(n_post, lengths)
+    post, hard_post = qs(n_post, lengths), qs(n_post, hard_lengths)
     rev = lambda n, distinct=True: draw_unique(
         lambda: tuple(WORDS[i] for i in rng.integers(len(WORDS), size=int(rng.integers(reverse_len[0], reverse_len[1] + 1)))),
         n, taken=seen_r, distinct=distinct)
@@ -75,7 +76,7 @@ def build_data(seed: int, n_pretrain: int, math_frac: float = 0.15, n_post: int 
                 [(lambda r: r["prompt"] + r["solution"])(reverse_example(w)) for w in rev(n_rev, False)] +
                 [" ".join(s) + "#" for s in LANGUAGE.sample_many(rng, rng.integers(*sentence_len, endpoint=True, size=n_text))])
     pretrain = [pretrain[i] for i in rng.permutation(len(pretrain))]
-    return dict(pretrain=pretrain, post=[math_problem(t, rng) for t in post], test=[math_problem(t, rng) for t in test],
+    return dict(pretrain=pretrain, post=[math_problem(t, rng) for t in post], hard_post=[math_problem(t, rng) for t in hard_post], test=[math_problem(t, rng) for t in test],
                 hard_test=[math_problem(t, rng) for t in hard], reverse_test=[reverse_example(w) for w in reverse_test],
                 general_test=[" ".join(s) + "#" for s in LANGUAGE.sample_many(rng, rng.integers(*sentence_len, endpoint=True, size=n_general_test))])
 
@@ -85,11 +86,34 @@ def parse_answer(tokens: list[str]) -> int | None:
     if len(tokens) >= 3 and tokens[-3] == "A" and tokens[-2] in DIGITS and tokens[-1] == "#": return int(tokens[-2])
     return None
 
+def parse_steps(tokens: list[str]) -> list[tuple[int, int, int]] | None:
+    "The steps (a, b, c) of a completion `a+b>c ; ... A d #`, else None (a malformed trace)."
+    if parse_answer(tokens) is None: return None
+    body, steps = tokens[:-3], []
+    for i in range(0, len(body), 6):
+        st = body[i:i + 5]
+        if (len(st) != 5 or st[1] != "+" or st[3] != ">" or not all(t in DIGITS for t in st[::2])
+                or (i + 5 < len(body) and body[i + 5] != ";")): return None
+        steps.append((int(st[0]), int(st[2]), int(st[4])))
+    return steps
+
+def solves(tokens: list[str], terms: list[int]) -> bool:
+    """True when the trace reduces `terms` to one number by valid steps (a, b adjacent in the current list,
+    c = (a + b) mod 10) and the answer d is that number. A pair that occurs twice is tried at each place."""
+    steps, d = parse_steps(tokens), parse_answer(tokens)
+    if steps is None: return False
+    def reduce(cur: tuple, k: int) -> bool:
+        if k == len(steps): return len(cur) == 1 and cur[0] == d
+        a, b, c = steps[k]
+        return c == (a + b) % 10 and any(cur[i:i + 2] == (a, b) and reduce(cur[:i] + (c,) + cur[i + 2:], k + 1)
+                                         for i in range(len(cur) - 1))
+    return reduce(tuple(terms), 0)
+
 def grade(tok, completions: list[list[list[int]]], problems: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    "(correct, well_formed): boolean arrays of shape (problems × samples)."
-    ans = [[parse_answer(tok.convert_ids_to_tokens(c)) for c in cs] for cs in completions]
-    correct = np.array([[a == p["answer"] for a in row] for row, p in zip(ans, problems)])
-    return correct, np.array([[a is not None for a in row] for row in ans])
+    "(correct, well_formed): boolean arrays of shape (problems × samples); correct = `solves`."
+    toks = [[tok.convert_ids_to_tokens(c) for c in cs] for cs in completions]
+    correct = np.array([[solves(t, p["terms"]) for t in row] for row, p in zip(toks, problems)])
+    return correct, np.array([[parse_answer(t) is not None for t in row] for row in toks])
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c017
 def _s1(m):
@@ -102,8 +126,7 @@ def _p1(m):
     k = e["k"]
     first, last = (np.array(e["per_problem"][s][f"pass@{k}"]) for s in (e["checkpoints"][0]["name"], e["checkpoints"][-1]["name"]))
     est, lo, hi = bootstrap_ci(last - first)
-    return (f"pass@{k} {first.mean():.3f} → {last.mean():.3f} (Δ {est:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}]; "
-            f"random-digit pass@{k} {e['chance_passk']:.3f})"), lo > 0
+    return f"pass@{k} {first.mean():.3f} → {last.mean():.3f} (Δ {est:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}])", lo > 0
 
 PRETRAIN_CLAIMS = [
     Claim("S1", "Pre-training learns: held-out general LM loss of the last checkpoint < the first", "–", _s1,
@@ -115,10 +138,9 @@ PRETRAIN_CLAIMS = [
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c020
 import torch
 
-def reward(tokens: list[str], answer: int, format_score: float = 0.1) -> float:
-    "r = 1 if the completion ends `A d#` with d the answer, `format_score` if it ends `A d#` with a wrong d, else 0."
-    a = parse_answer(tokens)
-    return 0.0 if a is None else 1.0 if a == answer else format_score
+def reward(tokens: list[str], terms: list[int], format_score: float = 0.1) -> float:
+    "r = 1 if the completion `solves` the problem, `format_score` if it is well formed (ends `A d#`) but does not, else 0."
+    return 1.0 if solves(tokens, terms) else format_score if parse_answer(tokens) is not None else 0.0
 
 def group_advantages(rewards: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     "A_i = (r_i − mean_j r_j) / (std_j r_j + eps) within each row (one prompt's G rollouts); 0 where a row's std is 0."
@@ -158,17 +180,18 @@ def rollout_rows(prompts: list[list[int]], completions: list[list[int]], pad_id:
 
 def grpo_step(model, batch: dict, *, ref_model, tok, group_size: int, clip_eps: float = 0.2, beta: float = 1e-3,
               format_score: float = 0.1, temperature: float = 1.0, max_new_tokens: int = 32):
-    "GRPO loss of one batch of prompts (`batch['prompt_ids']`, `batch['answer']`) and its logs (reward, accuracy, tokens)."
+    "GRPO loss of one batch of prompts (`batch['prompt_ids']`, `batch['terms']`) and its logs (reward, accuracy, tokens)."
     prompts = [list(p) for p in batch["prompt_ids"]]
     policy = getattr(model, "module", model)
     outs = sample(policy, prompts, n=group_size, temperature=temperature, max_new_tokens=max_new_tokens,
                   stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
-    r = torch.tensor([[reward(tok.convert_ids_to_tokens(c), a, format_score) for c in cs]
-                      for cs, a in zip(outs, batch["answer"])])
+    r = torch.tensor([[reward(tok.convert_ids_to_tokens(c), t, format_score) for c in cs]
+                      for cs, t in zip(outs, batch["terms"])])
     adv = group_advantages(r).flatten()
     ids, att, comp = rollout_rows([p for p in prompts for _ in range(group_size)], [c for cs in outs for c in cs], tok.pad_token_id)
     device = next(policy.parameters()).device
     ids, att, comp, adv = ids.to(device), att.to(device), comp.to(device), adv.to(device)
+    ref_model.to(device)                 # the frozen reference follows the policy onto the accelerator (a no-op after once)
     logp = token_logprobs(model, ids, att)
     with torch.no_grad(): ref = token_logprobs(ref_model, ids, att)
     loss = grpo_loss(logp, logp.detach(), ref, adv, comp, clip_eps, beta)
@@ -220,8 +243,11 @@ def encode_prompts(tok, texts: list[str]) -> list[list[int]]:
 
 def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], general, *, n_samples: int, ks: list[int],
                    temperature: float = 0.6, top_p: float = 0.95, max_new_tokens: int = 32, desc: str | None = None) -> tuple[dict, dict]:
-    "(summary, per-problem pass@k): pass@k for `ks` with CIs, well-formed rate, reverse exact match, general LM loss."
-    outs = sample(model, encode_prompts(tok, [p["prompt"] for p in problems]), n=n_samples, temperature=temperature,
+    """(summary, per-problem pass@k): pass@k for `ks` with CIs, well-formed rate, reverse exact match, general LM loss.
+    The model moves to the GPU when there is one (sampling in batches 8× larger there)."""
+    model = model.to("cuda" if torch.cuda.is_available() else "cpu")
+    batch = 4096 if torch.cuda.is_available() else 512
+    outs = sample(model, encode_prompts(tok, [p["prompt"] for p in problems]), n=n_samples, temperature=temperature, batch_size=batch,
                   top_p=top_p, max_new_tokens=max_new_tokens, stop_id=tok.eos_token_id, pad_id=tok.pad_token_id, desc=desc)
     correct, well_formed = grade(tok, outs, problems)
     per = {f"pass@{k}": pass_at_k_per_problem(correct, k) for k in ks}
@@ -307,6 +333,15 @@ def _a7(m):
     top = "; ".join(f"{f:.0%}: {k} parallel {_at(rows, f, 'parallel', k):.3f} vs best other {other(f):.3f}" for f in fr)
     return f"{top}; pass@1 between SFT and RL: {between}; general Δ {gap:+.3f}", best and between and abs(gap) <= 0.015
 
+def _a6(m):
+    e = m["50_data_vs_scale"]
+    k = f"pass@{e['k']}"
+    rl = {r["role"]: r for r in e["models"] if r["model"] == "RL"}
+    show = lambda r: f"{r['arm']} pass@1 {r['pass@1']:.3f}, {k} {r[k]:.3f}"
+    mh, wide = rl["math_heavy"], rl["wide"]
+    return (f"after RL: {show(mh)} vs {show(wide)} (the run's own model: {show(rl['run'])})",
+            mh["pass@1"] > wide["pass@1"] and mh[k] > wide[k])
+
 POST_CLAIMS = [
     Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ("smoke", "cpu", "gpu")),
     Claim("A1a", "RL works early: at the 10% checkpoint pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a),
@@ -317,6 +352,8 @@ POST_CLAIMS = [
           "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a),
     Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8", _a4b, ("gpu",)),
     Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5),
+    Claim("A6", "Data mix beats scale: after RL on 7–8-term problems, pass@1 and pass@k of the 1× model pre-trained on 40% "
+          "math exceed those of the 2×-width model on the 15% mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6, ("gpu",)),
     Claim("A7", "Parallel averaging: best pass@k at every checkpoint, pass@1 between SFT and RL, general within 1.5 pt of base",
           "pass@32 84.5 vs RL 80.6", _a7),
 ]
@@ -324,7 +361,8 @@ POST_CLAIMS = [
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c039
 STUDY = Study(
     slug="rl_excursions",
-    chain=["10_pretrain", "20_checkpoints", "30_posttrain", "40_evaluate"],
+    chain=["10_pretrain", "20_checkpoints", "30_posttrain", "40_evaluate", "50_data_vs_scale"],
+    only={"50_data_vs_scale": ("gpu", "full")},
     claims=PRETRAIN_CLAIMS + POST_CLAIMS,
     summary="RL, SFT and SFT→RL applied to intermediate pre-training checkpoints of a tiny Llama trained from scratch.",
     params={
@@ -333,7 +371,7 @@ STUDY = Study(
         "cpu": dict(d_model=64, n_layers=2, steps=2000, batch_size=64, lr=3e-3, n_test=200, n_samples=32, k=32,
                     post_fracs="0.1 0.4 1.0", rl_steps=100, rl_prompts=8, group_size=8, sft_steps=300, parallel_steps=100),
         "gpu": dict(d_model=256, n_layers=4, steps=3000, batch_size=256, lr=1e-3, n_test=500, n_samples=32, k=32,
-                    post_fracs="0.05 0.1 0.2 0.4 1.0", rl_steps=150, rl_prompts=16, group_size=16, sft_steps=300,
-                    parallel_steps=150, pipelines="rl sft sft_rllr sft_gold sft_rl parallel"),
+                    post_fracs="0.05 0.1 0.2 0.4 1.0", rl_steps=100, rl_prompts=16, group_size=16, sft_steps=300,
+                    parallel_steps=100, pipelines="rl sft sft_rllr sft_gold sft_rl parallel", hard_rl_steps=100, wide_lr=5e-4),
     },
 )
