@@ -3,3 +3,28 @@ import os
 
 for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[var] = "1"
+
+import subprocess
+import sys
+from pathlib import Path
+
+CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
+
+
+def smoke_chain(slug: str, runs: Path) -> Path:
+    "Run a study's smoke chain with the CLI, as a user would, into `runs`; return its run folder."
+    r = subprocess.run(CLI + ["run", slug, "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs)],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    (d,) = list((runs / slug).iterdir())
+    return d
+
+
+def check_figures(folder: Path, names: list[str]) -> None:
+    "The folder holds exactly these PNGs, each valid and small enough to commit."
+    from PIL import Image
+    assert sorted(p.name for p in folder.glob("*.png")) == sorted(names)
+    for p in folder.glob("*.png"):
+        with Image.open(p) as im:
+            im.verify()
+        assert 5_000 < p.stat().st_size < 300_000, p

@@ -1,24 +1,13 @@
 """The lfc_shortcuts smoke chain end to end: artifacts, models, figures and claims."""
-import subprocess
-import sys
-
 import pytest
-from PIL import Image
-
+from conftest import smoke_chain, check_figures
 from ckpt_study.core import read_json
 from ckpt_study.studies.lfc_shortcuts import STUDY
-
-CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
 
 
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory):
-    runs = tmp_path_factory.mktemp("runs")
-    r = subprocess.run(CLI + ["run", "lfc_shortcuts", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs)],
-                       capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    (d,) = list((runs / "lfc_shortcuts").iterdir())
-    return d
+    return smoke_chain("lfc_shortcuts", tmp_path_factory.mktemp("runs"))
 
 
 def test_artifacts_and_models(smoke_run):
@@ -37,12 +26,7 @@ def test_artifacts_and_models(smoke_run):
 
 
 def test_figures(smoke_run):
-    pngs = sorted(p.name for p in (smoke_run / "figures").glob("*.png"))
-    assert pngs == ["accuracy_vs_k.png", "corruptions_vs_k.png", "examples.png", "spectral_profiles.png"]
-    for p in (smoke_run / "figures").glob("*.png"):
-        with Image.open(p) as im:
-            im.verify()
-        assert 5_000 < p.stat().st_size < 300_000
+    check_figures(smoke_run / "figures", ["accuracy_vs_k.png", "corruptions_vs_k.png", "examples.png", "spectral_profiles.png"])
 
 
 def test_claims(smoke_run):
