@@ -340,6 +340,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.load_puzzles': ( 'studies/puma/puma.html#load_puzzles',
                                                                                    'ckpt_study/studies/puma.py'),
+                                         'ckpt_study.studies.puma.loss_speedup': ( 'studies/puma/puma.html#loss_speedup',
+                                                                                   'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.make_puzzle': ( 'studies/puma/puma.html#make_puzzle',
                                                                                   'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.mask_id': ( 'studies/puma/puma.html#mask_id',

@@ -6,7 +6,7 @@ confidence-ordered sampler, ARM initialisation, and the speed-up measures of the
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c002
 from __future__ import annotations
-import contextlib, math, os, re
+import contextlib, math, os, re, sys
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,8 @@ __all__ = ['BOXES', 'BLANKS', 'TIE_NOISE', 'CELL_DEFAULTS', 'CLAIMS', 'CPU_GRID'
            'causal_model', 'load_denoiser', 'answer_logprobs', 'masked_nll', 'random_mask', 'noised', 'mdm_loss',
            'PhasedMasking', 'total_variation_uniform', 'uniform_reveals', 'ks_uniform', 'confidence_decode', 'arm_loss',
            'solve_rate', 'random_mask_loss', 'evaluate_model', 'parse_grid', 'k_schedule', 'grid_jobs', 'load_puzzles',
-           'Puzzles', 'train_job', 'run_jobs', 'steps_to', 'speedup', 'curve_area', 'crossover', 'speedup_rows']
+           'Puzzles', 'train_job', 'run_jobs', 'steps_to', 'speedup', 'curve_area', 'crossover', 'loss_speedup',
+           'speedup_rows']
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c005
 BOXES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}
@@ -483,12 +484,13 @@ def train_job(job: dict) -> dict:
 def run_jobs(jobs: list[dict], workers: int = 1, log=print) -> list[dict]:
     """Run `jobs` (each after the job named in its `after`) in `workers` spawned processes of
     ⌊cores / workers⌋ threads each (in this process when `workers` is 1); results in job order."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     threads = max(1, (os.cpu_count() or 1) // workers)
     # in workers the jobs' own bars would interleave: each job logs to its folder instead
     jobs = [dict(j, threads=threads, log=workers > 1) for j in jobs]
     results, pending = {}, list(jobs)
-    bar = tqdm(total=len(jobs), desc=f"jobs ({workers} worker{'s' * (workers > 1)})")
+    # the bar goes to the process's own stderr: under papermill or the CLI that is the terminal running the chain
+    bar = tqdm(total=len(jobs), desc=f"puma jobs ({workers} worker{'s' * (workers > 1)})", file=sys.__stderr__ or sys.stderr)
     def finished(name, res):
         results[name] = res; bar.update(1)
         log(f"{name}: {res['train_seconds']:.0f}s" + (f", final solve rate {res['curve'][-1]['solve_rate']:.3f}" if res["curve"] else ""))
@@ -535,8 +537,14 @@ def crossover(steps, mdm_values, arm_values) -> float | None:
     if len(below) == 0: return float(steps[0])
     return None if below[-1] == len(steps) - 1 else float(steps[below[-1] + 1])
 
+def loss_speedup(steps, mdm_loss, arm_loss) -> float:
+    """steps / steps_arm(L*): how much sooner the arm reaches L*, the loss MDM ends with (> 1: sooner; 0: never)."""
+    s, m, a = np.asarray(steps, float), np.asarray(mdm_loss, float), np.asarray(arm_loss, float)
+    return speedup(s[-1], steps_to(s, -a, -m[-1]))
+
 def speedup_rows(results: list[dict], taus=(0.5, 0.9)) -> list[dict]:
-    "One row per (cell, PUMA arm, replica): steps to each τ, speed-ups, area ratio and crossover against the cell's MDM."
+    """One row per (cell, PUMA arm, replica) against the cell's MDM: steps to each τ and speed-ups, area ratio,
+    crossover, and the loss speed-ups (random-mask and inference-path)."""
     arms = [r for r in results if not r["pre"]]
     rows = []
     for r in arms:
@@ -547,9 +555,11 @@ def speedup_rows(results: list[dict], taus=(0.5, 0.9)) -> list[dict]:
         best = max(p["solve_rate"] for x in same for p in x["curve"])
         s = [p["step"] for p in r["curve"]]
         a, m = [p["solve_rate"] for p in r["curve"]], [p["solve_rate"] for p in mdm["curve"]]
-        area_m = curve_area(s, m)
-        row = dict(cell=r["cell"], arm=r["arm"], replica=r["replica"], best=best, area_ratio=curve_area(s, a) / area_m if area_m else math.nan,
-                   crossover=crossover(s, m, a), final_arm=a[-1], final_mdm=m[-1])
+        area_a, area_m = curve_area(s, a), curve_area(s, m)
+        row = dict(cell=r["cell"], arm=r["arm"], replica=r["replica"], best=best, area_ratio=area_a / area_m if area_m else math.inf if area_a else math.nan,
+                   crossover=crossover(s, m, a), final_arm=a[-1], final_mdm=m[-1],
+                   loss_speedup=loss_speedup(s, [p["val_loss"] for p in mdm["curve"]], [p["val_loss"] for p in r["curve"]]),
+                   path_speedup=loss_speedup(s, [p["path_loss"] for p in mdm["curve"]], [p["path_loss"] for p in r["curve"]]))
         for t in taus:
             ms, as_ = steps_to(s, m, t * best), steps_to(s, a, t * best)
             row.update({f"mdm_steps_{t:g}": ms, f"arm_steps_{t:g}": as_, f"speedup_{t:g}": speedup(ms, as_)})
@@ -606,7 +616,7 @@ def _b1(m):
     rows = _primary(m); s = [r["speedup_0.5"] for r in rows]
     fmt = lambda key: ", ".join(f"{r[key]:.2f}" for r in rows)
     return (f"{rows[0]['cell']}, {rows[0]['arm']}: speed-up at τ = 50% {fmt('speedup_0.5')}; at 90% {fmt('speedup_0.9')}; "
-            f"area ratio {fmt('area_ratio')}"), all(x > 1 for x in s)
+            f"area ratio {fmt('area_ratio')} (best solve rate {fmt('best')}; loss speed-up {fmt('loss_speedup')})"), all(x > 1 for x in s)
 
 def _b2(m):
     p = m["30_speedup"]; g = p["loss_gaps"]
@@ -633,9 +643,8 @@ CLAIMS = [
 ]
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c049
-CPU_GRID = ("n:4 steps:600 seeds:2 arms:mdm,k1,k2,k4,k8; n:4 start:warm250 steps:400 seeds:2 arms:mdm,k2,k4,k8; "
-            "n:4 start:arm200 steps:400 arms:mdm,k4; n:4 d:32 steps:600 arms:mdm,k4; "
-            "n:6 steps:1000 arms:mdm,k1-4-8; n:6 start:warm500 steps:600 arms:mdm,k4")
+CPU_GRID = ("n:4 steps:600 seeds:2 arms:mdm,k1,k2,k4,k8,k1-4-8; n:4 start:warm250 steps:400 seeds:2 arms:mdm,k2,k4,k8; "
+            "n:4 start:arm200 steps:400 arms:mdm,k4; n:6 start:warm500 steps:600 arms:mdm,k4")
 GPU_GRID = "; ".join(f"n:9 d:256 layers:8 heads:8 start:{s} steps:3000 seeds:3 arms:{a}"
                      for s, a in (("scratch", "mdm,k1-4-8"), ("warm500", "mdm,k8"), ("arm1000", "mdm,k1-4-8")))
 STUDY = Study(
