@@ -643,8 +643,8 @@ CLAIMS = [
 ]
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c049
-CPU_GRID = ("n:4 steps:600 seeds:2 arms:mdm,k1,k2,k4,k8,k1-4-8; n:4 start:warm250 steps:400 seeds:2 arms:mdm,k2,k4,k8; "
-            "n:4 start:arm200 steps:400 arms:mdm,k4; n:6 start:warm500 steps:600 arms:mdm,k4")
+CPU_GRID = ("n:4 steps:600 seeds:2 arms:mdm,k1,k2,k4,k8; n:4 start:warm250 steps:400 seeds:2 arms:mdm,k2,k4,k8; "
+            "n:4 start:arm200 steps:400 arms:mdm,k4; n:6 start:warm500 steps:500 arms:mdm,k4")
 GPU_GRID = "; ".join(f"n:9 d:256 layers:8 heads:8 start:{s} steps:3000 seeds:3 arms:{a}"
                      for s, a in (("scratch", "mdm,k1-4-8"), ("warm500", "mdm,k8"), ("arm1000", "mdm,k1-4-8")))
 STUDY = Study(
