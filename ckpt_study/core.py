@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['PACKAGE_ROOT', 'DEFAULT_SETTINGS', 'SCALES', 'project_root', 'Settings', 'load_settings', 'resolve_scale',
-           'seed_everything', 'make_accelerator', 'utc_stamp', 'new_run_dir', 'atomic_write', 'write_json', 'read_json',
-           'replace_dir', 'surviving_dir', 'staging_dir']
+           'seed_everything', 'make_accelerator', 'utc_stamp', 'new_run_dir', 'atomic_write', 'write_json',
+           'CorruptFile', 'read_json', 'replace_dir', 'surviving_dir', 'staging_dir']
 
 # %% ../nbs/00_core.ipynb #c005
 PACKAGE_ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().parent / "ckpt_study"
@@ -78,10 +78,12 @@ def utc_stamp() -> str: return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d
 def new_run_dir(runs_dir: Path, slug: str, scale: str, seed: int) -> Path:
     "A fresh `runs_dir/slug/<scale>-s<seed>-<UTC time>` folder (a suffix keeps two runs in one second apart)."
     base = Path(runs_dir) / slug / f"{scale}-s{seed}-{utc_stamp()}"
-    d, i = base, 1
-    while d.exists(): d, i = base.with_name(f"{base.name}-{i}"), i + 1
-    d.mkdir(parents=True)
-    return d
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for i in range(1000):   # mkdir is the test: two processes in one second never get the same folder
+        d = base if i == 0 else base.with_name(f"{base.name}-{i}")
+        try: d.mkdir(); return d
+        except FileExistsError: continue
+    raise FileExistsError(f"no free run folder name beside {base}")
 
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
     "Write `data` to `path` through a temporary sibling and `os.replace`."
@@ -103,8 +105,14 @@ def write_json(path: str | Path, obj) -> Path:
     "Atomically write `obj` as indented JSON (numpy and torch scalars become numbers)."
     return atomic_write(path, json.dumps(obj, indent=2, default=_jsonable) + "\n")
 
+class CorruptFile(ValueError):
+    "A file a run depends on cannot be read as what it should be."
+
 def read_json(path: str | Path):
-    return json.loads(Path(path).read_text())
+    "The JSON in `path`; a truncated or corrupt file raises `CorruptFile` naming it and what to do."
+    try: return json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CorruptFile(f"{path} is not valid JSON ({e}): delete it and rerun that step, or start over with --fresh") from None
 
 def replace_dir(tmp: Path, dst: Path) -> Path:
     "Move the finished folder `tmp` to `dst`; until the old `dst` is gone it stays readable as `.<dst>.old`."
@@ -122,4 +130,6 @@ def surviving_dir(dst: Path) -> Path | None:
 def staging_dir(dst: Path) -> Path:
     "A fresh temporary folder beside `dst`, to be filled and then moved into place with `replace_dir`."
     dst.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=dst.parent, prefix=f".{dst.name}.tmp"))
+    tmp = Path(tempfile.mkdtemp(dir=dst.parent, prefix=f".{dst.name}.tmp"))
+    os.chmod(tmp, 0o755)   # mkdtemp makes folders private; published and run folders are meant to be read
+    return tmp

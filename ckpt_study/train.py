@@ -17,8 +17,8 @@ from transformers import get_cosine_schedule_with_warmup, get_constant_schedule_
 from .core import make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'gradient_step', 'train',
-           'evaluate_loss']
+__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'gradient_step', 'NonFiniteLoss',
+           'train', 'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
 def batch_indices(n: int, batch_size: int, step: int, seed: int) -> torch.Tensor:
@@ -54,6 +54,9 @@ def gradient_step(model, batch: dict, opt, acc, loss_fn=lm_loss, grad_clip: floa
     if grad_clip: acc.clip_grad_norm_(model.parameters(), grad_clip)
     opt.step(); opt.zero_grad(set_to_none=True)
     return loss, logs
+
+class NonFiniteLoss(FloatingPointError):
+    "Training produced a NaN or infinite loss: it stops there, and nothing of that step is saved."
 
 SCHEDULES = {"cosine": get_cosine_schedule_with_warmup, "constant": get_constant_schedule_with_warmup}
 
@@ -115,14 +118,20 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
         sched.step()
         state["tokens"] += int(logs.pop("tokens")) if "tokens" in logs else int(full["attention_mask"].sum())
         state["step"] = step + 1
-        if (step + 1) % log_every == 0 or step + 1 == steps:
-            rec = dict(step=step + 1, loss=float(acc.gather(loss.detach()).mean()),
+        logging = (step + 1) % log_every == 0 or step + 1 == steps
+        saving = step + 1 in ckpts or (step + 1) % resume_every == 0 or step + 1 == steps
+        # a diverged model stays diverged: checking where we log or save keeps NaN weights out of every checkpoint
+        if (logging or saving) and not math.isfinite(value := float(acc.gather(loss.detach()).mean())):
+            bar.close()
+            raise NonFiniteLoss(f"{desc}: loss is {value} at step {step + 1} (lr {lr:g}); training stopped, nothing of this step saved")
+        if logging:
+            rec = dict(step=step + 1, loss=value,
                        lr=sched.get_last_lr()[0], tokens=state["tokens"], **{k: float(v) for k, v in logs.items()})
             state["history"].append(rec)
             acc.log({k: v for k, v in rec.items() if k != "step"}, step=step + 1)
             bar.set_postfix(loss=f"{rec['loss']:.3f}")
         bar.update(1)
-        if step + 1 in ckpts or (step + 1) % resume_every == 0 or step + 1 == steps:
+        if saving:
             state["train_seconds"] += time.perf_counter() - t0
             save(step + 1)
             t0 = time.perf_counter()

@@ -17,6 +17,13 @@ BAD = {
     "not key=value": ["run", "rl_excursions", "--scale", "smoke", "-p", "steps"],
     "seed not an integer": ["run", "rl_excursions", "--scale", "smoke", "--seed", "one"],
     "runner parameter through -p": ["run", "rl_excursions", "--scale", "smoke", "-p", "seed=3"],
+    "run_dir through -p": ["run", "rl_excursions", "--scale", "smoke", "-p", "run_dir=/tmp/x"],
+    "empty scale": ["run", "rl_excursions", "--scale", ""],
+    "negative seed": ["run", "rl_excursions", "--scale", "smoke", "--seed", "-1"],
+    "seed above 2**32-1": ["run", "rl_excursions", "--scale", "smoke", "--seed", str(2**32)],
+    "non-finite float": ["run", "rl_excursions", "--scale", "smoke", "-p", "lr=nan"],
+    "repeated parameter": ["run", "rl_excursions", "--scale", "smoke", "-p", "lr=1e-3", "-p", "lr=2e-3"],
+    "compare unfinished runs": ["compare", "does/not/exist", "nor/this"],
     "unknown command": ["frobnicate"],
     "publish an unfinished run": ["publish", "does/not/exist"],
 }
@@ -37,4 +44,4 @@ def test_refusal(name, tmp_path):
 def test_list_names_the_study_and_its_parameters():
     r = subprocess.run(CLI + ["list"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "rl_excursions" in r.stdout and "-p steps=" in r.stdout and "S1:" in r.stdout
+    assert "rl_excursions" in r.stdout and "-p steps=" in r.stdout and "S1 [sanity]:" in r.stdout

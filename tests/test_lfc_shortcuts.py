@@ -1,7 +1,8 @@
-"""The lfc_shortcuts smoke chain end to end: artifacts, models, figures and claims."""
+"""The lfc_shortcuts smoke chain end to end: artifacts, models, figures and claims (claims.json schema 2)."""
 import pytest
 from conftest import smoke_chain, check_figures
 from ckpt_study.core import read_json
+from ckpt_study.study import VERDICTS, REPRODUCED, NOT_TESTED, SCHEMA
 from ckpt_study.studies.lfc_shortcuts import STUDY
 
 
@@ -19,10 +20,17 @@ def test_artifacts_and_models(smoke_run):
     for m in trained["models"]:
         folder = smoke_run / "models" / f"{m['variant']}-{m['kind']}-k{m['k']}-s{m['seed']}" / "checkpoints"
         assert list(folder.glob("step-*/model.safetensors")), folder
+        assert len(m["loss_curve"]) == 10, m["loss_curve"]                # the convergence gates' curve
     assert trained["k_star"] == {"shortcut": 3}                       # the only k ≥ 1, chosen on validation
     spectral = read_json(smoke_run / "metrics" / "30_spectral.json")["models"]
     assert {(r["variant"], r["k"]) for r in spectral} == {("digits", 0), ("shortcut", 0), ("shortcut", 3)}
     assert all(min(map(int, r["c"])) == r["k"] for r in spectral)      # a k-pruned model is probed from d = k on
+    assert all(max(map(int, r["c"])) == 31 for r in spectral)          # smoke: d < max_diagonal = 32
+    strength = read_json(smoke_run / "metrics" / "40_corruptions.json")["strength"]
+    assert {(r["variant"], r["corruption"], r["severity"]) for r in strength} == {(v, c, 1) for v in ("shortcut", "digits")
+                                                                                   for c in ("fog", "blur")}
+    fog = [r for r in strength if (r["variant"], r["corruption"]) == ("shortcut", "fog")][0]
+    assert fog["constants"] == [0.2, 3.0] and fog["snr_db"] > 5        # CIFAR-10-C severity 1: mild (#17: ≈ +9.6 dB)
 
 
 def test_figures(smoke_run):
@@ -30,9 +38,15 @@ def test_figures(smoke_run):
 
 
 def test_claims(smoke_run):
-    claims = {c["id"]: c for c in read_json(smoke_run / "claims.json")}
-    assert list(claims) == [c.id for c in STUDY.claims]
+    doc = read_json(smoke_run / "claims.json")
+    assert (doc["schema"], doc["study"], doc["scale"]) == (SCHEMA, "lfc_shortcuts", "smoke")
+    rows = {r["id"]: r for r in doc["rows"]}
+    assert list(rows) == [c.id for c in STUDY.claims]
     for c in STUDY.claims:
-        expected = ("reproduced", "not reproduced") if "smoke" in c.scales else ("not tested at this scale",)
-        assert claims[c.id]["verdict"] in expected, claims[c.id]
-    assert claims["S2"]["verdict"] == "reproduced", claims["S2"]      # pruning is exact arithmetic
+        r = rows[c.id]
+        assert r["verdict"] in VERDICTS and r["kind"] == c.kind, r
+        if "smoke" not in c.scales: assert r["verdict"] == NOT_TESTED, r
+    assert STUDY.smoke_holds == ("S2",)
+    for cid in STUDY.smoke_holds:
+        assert rows[cid]["verdict"] == REPRODUCED, rows[cid]          # pruning is exact arithmetic
+    assert all(rows[c.id]["verdict"] == NOT_TESTED for c in STUDY.claims if c.kind == "headline")

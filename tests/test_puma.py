@@ -4,6 +4,7 @@ import math
 import pytest
 from conftest import smoke_chain, check_figures
 from ckpt_study.core import read_json
+from ckpt_study.study import VERDICTS
 from ckpt_study.studies.puma import STUDY, load_denoiser, solves
 
 
@@ -36,12 +37,18 @@ def test_speedup_figures_and_claims(smoke_run):
         assert r["speedup_0.5"] >= 0 or math.isnan(r["speedup_0.5"])
     check_figures(smoke_run / "figures", ["final_decoding.png", "k1_and_pool.png", "losses.png", "puzzles.png",
                                           "solve_curves.png", "speedup_map.png"])
-    claims = {c["id"]: c for c in read_json(smoke_run / "claims.json")}
+    doc = read_json(smoke_run / "claims.json")
+    assert doc["schema"] == 2 and doc["study"] == "puma" and doc["scale"] == "smoke"
+    claims = {c["id"]: c for c in doc["rows"]}
     assert list(claims) == [c.id for c in STUDY.claims]
-    assert claims["S3"]["verdict"] == "reproduced", claims["S3"]          # by construction: a failure is a bug
     for c in STUDY.claims:
-        expected = ("reproduced", "not reproduced") if "smoke" in c.scales else ("not tested at this scale",)
-        assert claims[c.id]["verdict"] in expected, claims[c.id]
+        row = claims[c.id]
+        assert row["kind"] == c.kind and row["verdict"] in VERDICTS, row
+        if "smoke" not in c.scales: assert row["verdict"] == "not tested at this scale", row
+        else: assert row["measured"] and row["replicas"], row
+    for cid in STUDY.smoke_holds:                                          # S3 by construction: a failure is a bug
+        assert claims[cid]["verdict"] == "reproduced", claims[cid]
+    assert all(claims[c]["verdict"] == "not tested at this scale" for c in ("B1", "B2", "B3"))
 
 
 def test_puzzles_solved_by_their_solutions(smoke_run):

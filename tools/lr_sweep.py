@@ -10,7 +10,7 @@ import argparse, json, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from ckpt_study.core import read_json
-from ckpt_study.pipeline import get_study, execute_step
+from ckpt_study.pipeline import get_study, execute_step, resolve
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -20,13 +20,13 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, help="pre-trainings at once (data generation is CPU-bound)")
     a = ap.parse_args()
     study = get_study(a.study)
-    base = study.resolve(a.scale, a.seed)
+    base = resolve(study, a.scale, a.seed)
 
     def one(width_lr):
         width, lr = width_lr
         d = Path(a.runs_dir, f"{a.study}-{a.scale}-d{width}-lr{lr:g}-s{a.seed}").resolve()
         d.mkdir(parents=True, exist_ok=True)
-        secs = execute_step(study, "10_pretrain", d, base | dict(d_model=width, lr=lr, checkpoint_fracs="1.0", run_dir=str(d)))
+        secs = execute_step(study, "10_pretrain", d, base | dict(d_model=width, lr=lr, checkpoint_fracs=[1.0], run_dir=str(d)))
         hist = [h["loss"] for h in read_json(d / "metrics" / "10_pretrain.json")["history"]]
         tail = hist[-max(1, len(hist) // 10):]
         row = dict(d_model=width, lr=lr, final_loss=sum(tail) / len(tail), seconds=secs)

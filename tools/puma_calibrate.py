@@ -3,10 +3,11 @@ every arm), and time a training step per puzzle size. Usage: python tools/puma_c
 import json, sys, tempfile, time
 from pathlib import Path
 import datasets, numpy as np
-from ckpt_study.studies.puma import BLANKS, grid_jobs, parse_grid, run_jobs, sudoku_split, STUDY
+from ckpt_study.pipeline import resolve
+from ckpt_study.studies.puma import BLANKS, grid_cells, grid_jobs, run_jobs, sudoku_split, STUDY
 
 def main():
-    p = STUDY.resolve("cpu", 0)
+    p = resolve(STUDY, "cpu", 0)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "figures/puma/benchmarks/lr_calibration_cpu.json")
     with tempfile.TemporaryDirectory() as d:
         run = Path(d)
@@ -16,7 +17,7 @@ def main():
                                  ).save_to_disk(run / "data" / f"sudoku-{n}")
         rows = []
         for lr in (1e-3, 2e-3, 4e-3):
-            jobs = grid_jobs(parse_grid("n:4 steps:600 seeds:2 arms:mdm"), run / f"lr{lr:g}", seed=7, batch_size=p["batch_size"], lr=lr,
+            jobs = grid_jobs(grid_cells([dict(n=4, steps=600, seeds=2, arms=["mdm"])]), run / f"lr{lr:g}", seed=7, batch_size=p["batch_size"], lr=lr,
                              eval_every=100, eval_puzzles=256, path_puzzles=16)
             for j in jobs: j["data"] = str(run / "data" / "sudoku-4")
             for r in run_jobs(jobs, workers=2):
@@ -24,7 +25,7 @@ def main():
                                  loss=[round(c["val_loss"], 4) for c in r["curve"]]))
                 print(rows[-1])
         t = time.perf_counter()
-        jobs = grid_jobs(parse_grid("n:6 steps:100 seeds:2 arms:mdm"), run / "t6", seed=7, batch_size=p["batch_size"], lr=2e-3,
+        jobs = grid_jobs(grid_cells([dict(n=6, steps=100, seeds=2, arms=["mdm"])]), run / "t6", seed=7, batch_size=p["batch_size"], lr=2e-3,
                          eval_every=100, eval_puzzles=256, path_puzzles=64)
         for j in jobs: j["data"] = str(run / "data" / "sudoku-6")
         rows6 = [dict(n=6, seconds_per_100_steps=r["train_seconds"]) for r in run_jobs(jobs, workers=2)]

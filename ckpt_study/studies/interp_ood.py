@@ -8,11 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['VOCAB', 'CLAIMS', 'STUDY', 'depths', 'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string',
-           'ood_string', 'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores',
-           'encode', 'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'end_attention',
-           'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'hyper_features', 'split_aurocs',
-           'random_splits', 'setting_splits']
+__all__ = ['VOCAB', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABLE', 'CLASSES', 'S1', 'CLAIMS', 'STUDY', 'depths',
+           'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
+           'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores', 'encode',
+           'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'population_predict',
+           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'hyper_features',
+           'split_aurocs', 'random_splits', 'setting_splits', 'example']
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c005
 def depths(s: str) -> np.ndarray:
@@ -157,11 +158,14 @@ from ..core import make_accelerator
 from ..train import batch_indices
 
 def train_population(models: list, data: list[tuple[str, int]], *, weight_decays, data_seeds, steps: int, batch_size: int,
-                     lr: float, max_len: int, accelerator=None, desc: str = "population") -> dict:
+                     lr: float, max_len: int, accelerator=None, desc: str = "population", probe=None,
+                     probe_fracs: tuple = ()) -> dict:
     """Train models of one architecture together. Parameters are stacked along a model axis, one `vmap` of
     `gpt2_logits` gives every model's loss on its own batch (model m's batch at step t depends on (data_seeds[m], t)),
     and Adam updates all of them; weight decay is decoupled and per model, θ_m ← θ_m − lr·λ_m·θ_m before each step
-    (AdamW's rule with a different λ for each model). The trained weights are written back into `models`."""
+    (AdamW's rule with a different λ for each model). The trained weights are written back into `models`.
+    `probe(params)` (the stacked parameters, under `no_grad`) is called after the steps at `probe_fracs` of training;
+    its results come back as `probes` = [{frac, step, value}] (training itself is unchanged: the probe reads only)."""
     acc = accelerator or make_accelerator(log=False)
     cfg = models[0].config
     if any(m.config.to_dict() != cfg.to_dict() for m in models): raise ValueError("train_population needs one architecture")
@@ -173,7 +177,8 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
     opt = torch.optim.Adam(params.values(), lr=lr)
     loss_of = lambda p, i, e, t: F.cross_entropy(gpt2_logits(p, i, e, cfg.n_layer, cfg.n_head), t)
     losses_of = torch.func.vmap(loss_of)
-    history, t0 = [], time.perf_counter()
+    history, probes, t0 = [], [], time.perf_counter()
+    probe_at = {max(1, round(f * steps)): f for f in probe_fracs} if probe is not None else {}
     for step in tqdm(range(steps), desc=desc, leave=False):
         idx = torch.stack([batch_indices(len(data), batch_size, step, s) for s in data_seeds]).to(acc.device)
         losses = losses_of(params, ids[idx], end[idx], y[idx])
@@ -183,10 +188,12 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
             for v in params.values(): v.mul_(1 - lr * wd.view(-1, *[1] * (v.dim() - 1)))
         opt.step()
         if (step + 1) % max(1, steps // 20) == 0 or step + 1 == steps: history.append(dict(step=step + 1, loss=losses.tolist()))
+        if step + 1 in probe_at:
+            with torch.no_grad(): probes.append(dict(frac=probe_at[step + 1], step=step + 1, value=probe(params)))
     seconds = time.perf_counter() - t0
     with torch.no_grad():
         for i, m in enumerate(models): m.load_state_dict({k: v[i].cpu() for k, v in params.items()}, strict=False)
-    return dict(history=history, seconds=seconds, steps=steps, models=len(models))
+    return dict(history=history, seconds=seconds, steps=steps, models=len(models), probes=probes)
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c022
 def params_of(model) -> dict: return dict(model.named_parameters())
@@ -199,6 +206,18 @@ def predict_balanced(model, strings: list[str], max_len: int, attn_hook=None, ba
         ids, end = encode(strings[i:i + batch_size], max_len)
         out.append(gpt2_logits(params_of(model), ids, end, cfg.n_layer, cfg.n_head, attn_hook).argmax(-1).numpy() == 1)
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+@torch.no_grad()
+def population_predict(params: dict, strings: list[str], max_len: int, n_layer: int, n_head: int,
+                       batch_size: int = 1024) -> torch.Tensor:
+    "(models, strings) bool, True where each model calls a string balanced; `params` stacked along a model axis (as `train_population` holds them)."
+    dev = next(iter(params.values())).device
+    f = torch.func.vmap(lambda p, i, e: gpt2_logits(p, i, e, n_layer, n_head), in_dims=(0, None, None))
+    out = []
+    for i in range(0, len(strings), batch_size):
+        ids, end = encode(strings[i:i + batch_size], max_len)
+        out.append((f(params, ids.to(dev), end.to(dev)).argmax(-1) == 1).cpu())
+    return torch.cat(out, 1)
 
 @torch.no_grad()
 def end_attention(model, strings: list[str], max_len: int) -> dict[tuple[int, int], list[np.ndarray]]:
@@ -277,55 +296,107 @@ def setting_splits(rows: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(np.flatnonzero([k != g for k in keys]), np.flatnonzero([k == g for k in keys])) for g in sorted(set(keys))]
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c029
-from ..pipeline import Study, Claim
+from ..study import Study, Claim, Gate, holds, last_quarter_change
 
 def _s1(m):
     accs = [r["id_acc"] for r in m["10_population"]["models"]]
-    return f"ID accuracy min {min(accs):.3f}, mean {np.mean(accs):.3f} over {len(accs)} models", min(accs) > 0.5
+    return f"ID accuracy min {min(accs):.3f}, mean {np.mean(accs):.3f} over {len(accs)} models", min(accs)
 
 def _c1(m):
     p = m["10_population"]; o = np.array([r["ood_acc"] for r in p["models"]]); lvl = p["first_symbol_level"]
-    bands = {"≤ 0.1": (o <= 0.1).sum(), f"≈ {lvl:.2f}": (abs(o - lvl) <= 0.1).sum(), "≥ 0.9": (o >= 0.9).sum()}
-    return "models per band: " + ", ".join(f"{k}: {v}" for k, v in bands.items()), all(v >= 2 for v in bands.values())
+    bands = {"≤ 0.1": int((o <= 0.1).sum()), f"≈ {lvl:.2f}": int((abs(o - lvl) <= 0.1).sum()), "≥ 0.9": int((o >= 0.9).sum())}
+    return "models per band: " + ", ".join(f"{k}: {v}" for k, v in bands.items()), min(bands.values())   # all bands ≥ 2
 
 def _c2a(m):
     e = m["30_predict"]
     return f"Spearman ρ(ID ambi, OOD) {e['spearman']['ambi']:+.3f}, ρ(ID sign, OOD) {e['spearman']['sign']:+.3f} over {e['n_models']} models", \
-        e["spearman"]["ambi"] > 0
+        e["spearman"]["ambi"]
+
+def _mean(v): return float(np.mean(v)) if len(v) else float("nan")
 
 def _c2b(m):
-    e = m["30_predict"]; a = e["aurocs"]
-    if not a["random"]["ambi"]["head"]: raise KeyError("random splits with both kinds of model")
-    rnd = np.mean(a["random"]["ambi"]["head"])
-    lo = a["leave one setting out"]["ambi"]
-    if not lo["head"]: raise KeyError("a held-out setting with both kinds of model")
-    h, y = np.mean(lo["head"]), np.mean(lo["hyper"])
-    return f"AUROC random {rnd:.3f}; leave one setting out: head {h:.3f} vs hyperparameters {y:.3f}", rnd > 0.7 and h > y
+    a = m["30_predict"]["aurocs"]
+    rnd, lo = a["random"]["ambi"], a["leave one setting out"]["ambi"]
+    r, h, y = _mean(rnd["head"]), _mean(lo["head"]), _mean(lo["hyper"])
+    text = (f"AUROC random {r:.3f} ({len(rnd['head'])} splits); leave one setting out: head {h:.3f} vs hyperparameters {y:.3f} "
+            f"({len(lo['head'])} settings)")
+    return text, min(r - 0.7, h - y)                                # both parts must hold: the smaller margin
 
 def _ablation(m, kind):
     r = [x for x in m["40_ablation"]["rows"] if x["head_type"] == kind and x["ablation"] == "mean"]
-    if not r: raise KeyError(f"a model with {kind} heads")
-    d = np.array([x["d_ood"] for x in r]); di = np.array([x["d_id"] for x in r])
-    return d, f"{len(r)} models: mean ΔOOD {d.mean():+.3f} (improved {np.mean(d > 0.01):.0%}, damaged {np.mean(d < -0.01):.0%}), mean ΔID {di.mean():+.3f}"
+    d = [float(x["d_ood"]) for x in r]; di = [float(x["d_id"]) for x in r]
+    if not r: return f"no model with {kind} heads", []
+    d_ = np.array(d)
+    return f"{len(r)} models: mean ΔOOD {d_.mean():+.3f} (improved {np.mean(d_ > 0.01):.0%}, damaged {np.mean(d_ < -0.01):.0%}), mean ΔID {np.mean(di):+.3f}", d
 
-def _c3a(m):
-    d, text = _ablation(m, "sign-matching")
-    return text, d.mean() >= 0
+def _c3a(m): return _ablation(m, "sign-matching")
+def _c3b(m): return _ablation(m, "violation-detecting")
 
-def _c3b(m):
-    d, text = _ablation(m, "violation-detecting")
-    return text, d.mean() < 0
+# --- gates (see the Design section for where each bound comes from)
+PAPER_LR_STEPS = 1e-4 * 200_000 / 32      # the paper's first checkpoint: 200K examples, batch 32 (the larger of 8 / 32), lr 1e-4
+OOD_DRIFT = 0.05                           # half the 0.1 width of the rule bands (≤ 0.1, ≥ 0.9, FIRST-SYMBOL ± 0.1)
+MIN_CLASS = 2                              # models on each side of OOD accuracy 0.8, for ρ and AUROC to speak of NESTED
 
+def _lr_steps(m): p = m["10_population"]; return p["lr"] * p["steps"]
+
+def _ood_drift(m):
+    "The largest last-quarter change of a layer group's mean OOD-accuracy curve."
+    groups = {}
+    for r in m["10_population"]["models"]: groups.setdefault(r["n_layer"], []).append(r["ood_curve"])
+    if not groups: raise KeyError("models")
+    return max(last_quarter_change(np.mean(np.array(c, dtype=float), axis=0)) for c in groups.values())
+
+def _classes(m): e = m["30_predict"]; return min(e["n_hier"], e["n_models"] - e["n_hier"])
+
+REGIME = Gate(f"regime: lr × steps ≥ {PAPER_LR_STEPS:g}, the paper's first checkpoint (200K examples at batch 32, lr 1e-4)",
+              _lr_steps, lo=PAPER_LR_STEPS)
+STABLE = Gate(f"converged: every layer group's mean OOD accuracy moved ≤ {OOD_DRIFT:g} over the last quarter of training",
+              _ood_drift, hi=OOD_DRIFT)
+CLASSES = Gate(f"measurable: ≥ {MIN_CLASS} kept models with OOD accuracy > 0.8 and ≥ {MIN_CLASS} without", _classes, lo=MIN_CLASS)
+
+def _models(m, f):
+    for r in m["10_population"]["models"]: f(r)
+
+def _set_ood(r, v): r["ood_acc"] = v; r["ood_curve"] = [v] * len(r["ood_curve"])
+
+S1 = Claim("S1", "Models fit the ID task: ID accuracy > 0.5 (chance) for every model", "–", _s1, ">", 0.5, kind="sanity",
+           replicas="training seed (the population's smallest ID accuracy)",
+           flip=lambda m: m["10_population"]["models"][0].update(id_acc=0.45))
 CLAIMS = [
-    Claim("S1", "Models fit the ID task: ID accuracy > 0.5 (chance) for every model", "–", _s1, ("smoke", "cpu", "gpu")),
-    Claim("C1", "The population splits into distinct OOD rules: ≥ 2 models near 0, near the FIRST-SYMBOL level and ≥ 0.9",
-          "EQUAL-COUNT ≈0, FIRST-SYMBOL ≈0.554, NESTED ≈1", _c1),
-    Claim("C2a", "ID hierarchical head scores track NESTED OOD behaviour: Spearman ρ > 0", "AUROC 0.882 (random splits)", _c2a),
-    Claim("C2b", "ID hierarchical heads predict NESTED OOD: AUROC > 0.7 on random splits; above hyperparameters leaving one setting out",
-          "0.882; 0.737 vs 0.474", _c2b, ("gpu",)),
-    Claim("C3a", "Prediction without causal reliance: mean-ablating sign-matching heads gives ΔOOD ≥ 0", "+0.081; 95% improved", _c3a, ("gpu",)),
-    Claim("C3b", "Violation-detecting heads are used: mean-ablating them gives ΔOOD < 0", "−0.221; 90% damaged", _c3b, ("gpu",)),
+    S1,
+    Claim("C1", "The population splits into distinct OOD rules: ≥ 2 models near 0, near the FIRST-SYMBOL level and ≥ 0.9 "
+          "(effect: the smallest of the three band counts)", "EQUAL-COUNT ≈0, FIRST-SYMBOL ≈0.554, NESTED ≈1", _c1, ">=", 2,
+          gates=[REGIME, STABLE, holds(S1)], replicas="training seed (one population per seed)",
+          flip=lambda m: _models(m, lambda r: r["ood_acc"] >= 0.9 and _set_ood(r, 0.7))),
+    Claim("C2a", "ID hierarchical head scores track NESTED OOD behaviour: Spearman ρ > 0", "AUROC 0.882 (random splits)", _c2a,
+          ">", 0, gates=[REGIME, STABLE, CLASSES], replicas="training seed (one population per seed)",
+          flip=lambda m: m["30_predict"]["spearman"].update(ambi=-0.3)),
+    Claim("C2b", "ID hierarchical heads predict NESTED OOD: AUROC > 0.7 on random splits and above hyperparameters leaving one "
+          "setting out (effect: the smaller margin)", "0.882; 0.737 vs 0.474", _c2b, ">", 0,
+          gates=[REGIME, STABLE, CLASSES], scales=("gpu",), replicas="training seed (one population per seed)",
+          flip=lambda m: m["30_predict"]["aurocs"]["leave one setting out"]["ambi"].update(hyper=[0.9])),
+    Claim("C3a", "Prediction without causal reliance: mean-ablating sign-matching heads gives ΔOOD ≥ 0", "+0.081; 95% improved",
+          _c3a, ">=", 0, gates=[REGIME, STABLE], scales=("gpu",),
+          replicas="model with sign-matching heads (OOD-typed), pooled over training seeds",
+          flip=lambda m: [x.update(d_ood=-0.05) for x in m["40_ablation"]["rows"] if x["head_type"] == "sign-matching"]),
+    Claim("C3b", "Violation-detecting heads are used: mean-ablating them gives ΔOOD < 0", "−0.221; 90% damaged", _c3b, "<", 0,
+          gates=[REGIME, STABLE], scales=("gpu",),
+          replicas="model with violation-detecting heads (OOD-typed), pooled over training seeds",
+          flip=lambda m: [x.update(d_ood=0.05) for x in m["40_ablation"]["rows"] if x["head_type"] == "violation-detecting"]),
 ]
+
+def example() -> dict:
+    "A made-up run where every gate holds and every claim is reproduced: two models in each OOD band, flat curves."
+    fr = [0.25, 0.5, 0.75, 1.0]
+    pop = [dict(n_layer=L, id_acc=0.99, ood_acc=o, ood_curve=[c, o, o, o])
+           for L, o, c in ((1, 0.0, 0.6), (1, 0.05, 0.7), (1, 0.55, 0.9), (1, 0.6, 0.9), (2, 0.95, 0.8), (2, 1.0, 0.9))]
+    return {"10_population": dict(models=pop, first_symbol_level=0.55, lr=1e-3, steps=2000, batch_size=64, curve_fracs=fr),
+            "30_predict": dict(n_models=6, n_hier=2, spearman=dict(ambi=0.4, sign=0.3), aurocs={
+                "random": {"ambi": dict(head=[0.8, 0.9], hyper=[0.8, 0.85])},
+                "leave one setting out": {"ambi": dict(head=[0.75], hyper=[0.5])}}),
+            "40_ablation": dict(rows=[dict(head_type="sign-matching", ablation="mean", d_ood=0.05, d_id=0.0),
+                                      dict(head_type="sign-matching", ablation="uniform", d_ood=-0.3, d_id=0.0),
+                                      dict(head_type="violation-detecting", ablation="mean", d_ood=-0.2, d_id=-0.01)])}
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c032
 STUDY = Study(
@@ -334,11 +405,12 @@ STUDY = Study(
     claims=CLAIMS,
     summary="A population of small GPT-2 classifiers trained together (vmap) on ambiguous Dyck-1 data; do ID attention patterns predict the OOD rule?",
     params={
-        "smoke": dict(n_half=11, n_train=5000, n_test=500, d_model=32, layers="1 2", heads="2", weight_decays="0 0.01",
-                      seeds=2, epochs=1, n_splits=10, speedup_steps=20),
-        "cpu": dict(n_half=11, n_train=20000, n_test=1000, d_model=32, layers="1 2 3", heads="2", weight_decays="0 0.001 0.01",
-                    seeds=4, epochs=1, n_splits=50),
-        "gpu": dict(n_half=19, n_train=200000, n_test=1000, d_model=64, layers="1 2 3", heads="2 4", weight_decays="0 0.001 0.01",
-                    seeds=10, epochs=5, batch_size=128, lr=3e-4, n_splits=50),
+        "smoke": {},                       # the chain notebooks' defaults
+        "cpu": dict(n_train=20000, n_test=1000, layers=[1, 2, 3], weight_decays=[0.0, 0.001, 0.01], seeds=4, n_splits=50,
+                    speedup_steps=50),
+        "gpu": dict(n_half=19, n_train=200000, n_test=1000, d_model=64, layers=[1, 2, 3], heads=[2, 4],
+                    weight_decays=[0.0, 0.001, 0.01], seeds=10, epochs=5, batch_size=128, lr=3e-4, n_splits=50, speedup_steps=50),
     },
+    smoke_holds=("S1",),                 # the set-up check the smoke chain must pass
+    example=example,
 )

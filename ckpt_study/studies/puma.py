@@ -13,14 +13,15 @@ import torch
 from transformers import BertConfig, BertForMaskedLM, BertLMHeadModel
 
 # %% auto #0
-__all__ = ['BOXES', 'BLANKS', 'TIE_NOISE', 'CELL_DEFAULTS', 'CLAIMS', 'CPU_GRID', 'GPU_GRID', 'STUDY', 'box_shape', 'units',
+__all__ = ['BOXES', 'BLANKS', 'TIE_NOISE', 'CELL_DEFAULTS', 'CELL_KEYS', 'STAGE_BAND', 'LEARNS', 'SETTLED', 'TAU_AT_START',
+           'ARM_LEARNED', 'S1', 'S2', 'S3', 'CLAIMS', 'CPU_GRID', 'GPU_GRID', 'STUDY', 'box_shape', 'units',
            'is_valid_grid', 'keeps_clues', 'solves', 'solutions', 'count_solutions', 'solved_grid', 'make_puzzle',
            'symmetry', 'apply_symmetry', 'sudoku_puzzles', 'sudoku_split', 'mask_id', 'model_config', 'denoiser',
            'causal_model', 'load_denoiser', 'answer_logprobs', 'masked_nll', 'random_mask', 'noised', 'mdm_loss',
            'PhasedMasking', 'total_variation_uniform', 'uniform_reveals', 'ks_uniform', 'confidence_decode', 'arm_loss',
-           'solve_rate', 'random_mask_loss', 'evaluate_model', 'parse_grid', 'k_schedule', 'grid_jobs', 'load_puzzles',
+           'solve_rate', 'random_mask_loss', 'evaluate_model', 'grid_cells', 'k_schedule', 'grid_jobs', 'load_puzzles',
            'Puzzles', 'train_job', 'run_jobs', 'steps_to', 'speedup', 'curve_area', 'crossover', 'loss_speedup',
-           'speedup_rows']
+           'speedup_rows', 'stage_gate', 'learns_gate', 'settled_gate', 'example']
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c005
 BOXES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}
@@ -373,23 +374,26 @@ def evaluate_model(model, clues: torch.Tensor, x0: torch.Tensor, shift: bool = F
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c034
 CELL_DEFAULTS = dict(d=64, layers=3, heads=4, start="scratch", seeds=1)
+CELL_KEYS = {"n", "d", "layers", "heads", "start", "steps", "seeds", "arms"}
 
-def parse_grid(text: str) -> list[dict]:
-    "Cells of a grid string (see above), each with its name."
+def grid_cells(grid: list[dict]) -> list[dict]:
+    "The cells of a grid (a list of dicts, see above), checked, with the defaults filled in and each cell's name."
     cells = []
-    for part in filter(str.strip, text.split(";")):
-        try: kv = dict(tok.split(":", 1) for tok in part.split())
-        except ValueError: raise ValueError(f"grid cell {part.strip()!r}: write key:value pairs") from None
-        unknown = set(kv) - {"n", "d", "layers", "heads", "start", "steps", "seeds", "arms"}
-        if unknown or not {"n", "steps", "arms"} <= set(kv):
-            raise ValueError(f"grid cell {part.strip()!r}: needs n, steps, arms; unknown keys {sorted(unknown)}")
-        c = {**CELL_DEFAULTS, **kv}
-        for k in ("n", "d", "layers", "heads", "steps", "seeds"): c[k] = int(c[k])
+    for cell in grid:
+        if not isinstance(cell, dict): raise ValueError(f"grid cell {cell!r}: a dict with n, steps, arms")
+        unknown = set(cell) - CELL_KEYS
+        if unknown or not {"n", "steps", "arms"} <= set(cell):
+            raise ValueError(f"grid cell {cell!r}: needs n, steps, arms; unknown keys {sorted(unknown)}")
+        c = {**CELL_DEFAULTS, **cell}
+        for k in ("n", "d", "layers", "heads", "steps", "seeds"):
+            if isinstance(c[k], bool) or not isinstance(c[k], int): raise ValueError(f"grid cell {cell!r}: {k} must be an integer")
         box_shape(c["n"])
-        c["arms"] = c["arms"].split(",")
+        if isinstance(c["arms"], str) or not isinstance(c["arms"], (list, tuple)) or not c["arms"]:
+            raise ValueError(f"grid cell {cell!r}: arms is a non-empty list of arm names")
+        c["arms"] = list(c["arms"])
         for a in c["arms"]: k_schedule(a, c["steps"])
-        if not re.fullmatch(r"scratch|(warm|arm)\d+", c["start"]):
-            raise ValueError(f"grid cell {part.strip()!r}: start is scratch, warmW or armA")
+        if not isinstance(c["start"], str) or not re.fullmatch(r"scratch|(warm|arm)\d+", c["start"]):
+            raise ValueError(f"grid cell {cell!r}: start is scratch, warmW or armA")
         c["name"] = f"{c['n']}x{c['n']} d{c['d']}" + (f" L{c['layers']}" if c["layers"] != 3 else "") + f" {c['start']}"
         cells.append(c)
     return cells
@@ -567,7 +571,7 @@ def speedup_rows(results: list[dict], taus=(0.5, 0.9)) -> list[dict]:
     return rows
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c045
-from ..pipeline import Study, Claim
+from ..study import Study, Claim, Gate, holds, last_quarter_change
 
 def _arm_runs(m, cell=None, arm=None) -> list[dict]:
     return [r for r in m["20_train"]["jobs"] if r["curve"] and (cell is None or r["cell"] == cell)
@@ -578,33 +582,40 @@ def _first_cell(m, arms: set[str], start: str = "scratch") -> str:
         if arms <= set(c["arms"]) and c["start"].startswith(start): return c["name"]
     raise KeyError(f"a {start} cell with arms {sorted(arms)}")
 
+def _fmt(xs) -> str: return ", ".join(f"{x:.3f}" for x in xs)
+
 def _s1(m):
+    "Per MDM seed of the first scratch cell: min(ln n − final random-mask loss, final solve rate − 0.2) (> 0: both hold)."
     runs = _arm_runs(m, _first_cell(m, {"mdm"}), "mdm")
     n = runs[0]["n"]; loss = [r["curve"][-1]["val_loss"] for r in runs]; solve = [r["curve"][-1]["solve_rate"] for r in runs]
-    return (f"{runs[0]['cell']} MDM: final random-mask loss {', '.join(f'{x:.3f}' for x in loss)} (ln {n} = {math.log(n):.3f}); "
-            f"solve rate {', '.join(f'{x:.3f}' for x in solve)}"), max(loss) < math.log(n) and min(solve) > 0.2
+    return (f"{runs[0]['cell']} MDM: final random-mask loss {_fmt(loss)} (ln {n} = {math.log(n):.3f}); solve rate {_fmt(solve)}",
+            [min(math.log(n) - l, s - 0.2) for l, s in zip(loss, solve)])
 
 def _s2(m):
+    """One effect: min(1/L − TV, −|fresh / (steps·B) − 1|, seed spread − |K=1 − MDM| final loss) (≥ 0: all three
+    hold). The spread needs two replicas of each arm."""
     cell = _first_cell(m, {"mdm", "k1"})
     k1, mdm = _arm_runs(m, cell, "k1"), _arm_runs(m, cell, "mdm")
     if min(len(k1), len(mdm)) < 2: raise KeyError("two replicas of MDM and K = 1 (for the seed spread)")
     L = k1[0]["n"] ** 2
     tv = max(total_variation_uniform(r["pool"]["masked_counts"]) for r in k1)
-    fresh = all(r["pool"]["fresh"] == r["steps"] * r["batch_size"] for r in k1)
+    fresh = max(abs(r["pool"]["fresh"] / (r["steps"] * r["batch_size"]) - 1) for r in k1)
     lk, lm = [r["curve"][-1]["val_loss"] for r in k1], [r["curve"][-1]["val_loss"] for r in mdm]
     spread = max(np.ptp(lk), np.ptp(lm)); gap = abs(np.mean(lk) - np.mean(lm))
-    return (f"masked-count TV {tv:.4f} (≤ 1/L = {1 / L:.4f}); every sequence fresh: {fresh}; final loss K=1 "
-            f"{np.mean(lk):.3f} vs MDM {np.mean(lm):.3f} (gap {gap:.3f}, seed spread {spread:.3f})"), tv <= 1 / L and fresh and gap <= spread
+    return (f"masked-count TV {tv:.4f} (≤ 1/L = {1 / L:.4f}); every sequence fresh: {fresh == 0}; final loss K=1 "
+            f"{np.mean(lk):.3f} vs MDM {np.mean(lm):.3f} (gap {gap:.3f}, seed spread {spread:.3f})"), min(1 / L - tv, -fresh, spread - gap)
 
 def _s3(m):
+    """One effect, the worst PUMA arm (fixed K > 1) of the run: min(0.05 − KS, 0.1 − |fresh per step / (B/K) − 1|,
+    −revealed cells ≠ x0, −|forwards per step − 1|) (≥ 0: every part holds at every arm)."""
     runs = [r for r in _arm_runs(m) if r["schedule"] and len(r["schedule"]) == 1 and r["schedule"][0][0] > 1]
     if not runs: raise KeyError("a PUMA arm with fixed K > 1")
     ks = [ks_uniform(r["pool"]["masked_counts"]) for r in runs]
     fr = [r["pool"]["fresh_per_step"] / (r["batch_size"] / r["schedule"][0][0]) for r in runs]
-    mis = sum(r["pool"]["mismatches"] for r in runs); fw = [r["pool"]["forwards_per_step"] for r in runs]
+    mis = [r["pool"]["mismatches"] for r in runs]; fw = [r["pool"]["forwards_per_step"] for r in runs]
     return (f"{len(runs)} arms: KS max {max(ks):.3f}; fresh per step / (B/K) {min(fr):.2f}–{max(fr):.2f}; "
-            f"revealed ≠ x0: {mis}; forwards per step {min(fw):g}–{max(fw):g}"), \
-        max(ks) <= 0.05 and all(abs(f - 1) <= 0.1 for f in fr) and mis == 0 and all(f == 1 for f in fw)
+            f"revealed ≠ x0: {sum(mis)}; forwards per step {min(fw):g}–{max(fw):g}"), \
+        min(min(0.05 - k, 0.1 - abs(f - 1), -x, -abs(w - 1)) for k, f, x, w in zip(ks, fr, mis, fw))
 
 def _primary(m) -> list[dict]:
     p = m["30_speedup"]
@@ -613,51 +624,168 @@ def _primary(m) -> list[dict]:
     return rows
 
 def _b1(m):
-    rows = _primary(m); s = [r["speedup_0.5"] for r in rows]
-    fmt = lambda key: ", ".join(f"{r[key]:.2f}" for r in rows)
+    "Per seed of the primary cell: steps_MDM(τ) / steps_PUMA(τ) at τ = 50% (∞ or NaN: undefined, so inconclusive)."
+    rows = _primary(m); fmt = lambda key: ", ".join(f"{r[key]:.2f}" for r in rows)
     return (f"{rows[0]['cell']}, {rows[0]['arm']}: speed-up at τ = 50% {fmt('speedup_0.5')}; at 90% {fmt('speedup_0.9')}; "
-            f"area ratio {fmt('area_ratio')} (best solve rate {fmt('best')}; loss speed-up {fmt('loss_speedup')})"), all(x > 1 for x in s)
+            f"area ratio {fmt('area_ratio')} (best solve rate {fmt('best')}; loss speed-up {fmt('loss_speedup')})"), \
+        [r["speedup_0.5"] for r in rows]
+
+def _pairs(m, cell: str, arm: str) -> list[tuple[dict, dict]]:
+    "(MDM's, the arm's) final evaluation per replica of `cell`."
+    mdm = {r["replica"]: r["curve"][-1] for r in _arm_runs(m, cell, "mdm")}
+    pairs = [(mdm[r["replica"]], r["curve"][-1]) for r in _arm_runs(m, cell, arm)]
+    if not pairs: raise KeyError(f"final evaluations of {cell} / {arm}")
+    return pairs
 
 def _b2(m):
-    p = m["30_speedup"]; g = p["loss_gaps"]
-    if not g: raise KeyError("final losses of the primary cell")
-    return (f"relative gap (MDM − PUMA) / MDM: inference-path {g['path']:+.3f}, random-mask {g['random']:+.3f}"), g["path"] > g["random"]
+    "Per seed of the primary cell: (MDM − PUMA) / MDM in inference-path loss minus the same in random-mask loss."
+    p = m["30_speedup"]; pairs = _pairs(m, p["primary_cell"], p["primary_arm"])
+    gap = lambda key: [(mf[key] - af[key]) / mf[key] for mf, af in pairs]
+    path, rand = gap("path_loss"), gap("val_loss")
+    return (f"{p['primary_cell']}, {p['primary_arm']}: relative gap (MDM − PUMA) / MDM, inference-path "
+            f"{', '.join(f'{x:+.3f}' for x in path)}; random-mask {', '.join(f'{x:+.3f}' for x in rand)}"), \
+        [a - b for a, b in zip(path, rand)]
+
+def _arm_cell_rows(m) -> list[dict]:
+    cell, arm = _first_cell(m, {"mdm"}, start="arm"), m["30_speedup"]["primary_arm"]
+    rows = [r for r in m["30_speedup"]["rows"] if r["cell"] == cell and r["arm"] == arm]
+    if not rows: raise KeyError(f"speed-up rows of {cell} / {arm}")
+    return rows
 
 def _b3(m):
-    cell = _first_cell(m, {"mdm"}, start="arm")
-    rows = [r for r in m["30_speedup"]["rows"] if r["cell"] == cell]
-    if not rows: raise KeyError(f"speed-up rows of {cell}")
+    "Per seed of the first ARM cell: solve-rate area of ARM + PUMA (the primary arm) over ARM + MDM."
+    rows = _arm_cell_rows(m)
     ratios = [r["area_ratio"] for r in rows]
-    return f"{cell}: area ratio (ARM + PUMA) / (ARM + MDM) {', '.join(f'{x:.2f}' for x in ratios)}", all(x > 1 for x in ratios)
+    return f"{rows[0]['cell']}: area ratio (ARM + {rows[0]['arm']}) / (ARM + MDM) {', '.join(f'{x:.2f}' for x in ratios)}", ratios
 
+# %% ../../nbs/studies/puma/00_puma.ipynb #c045b
+STAGE_BAND = (7.5, 12.5)     # answer cells per PUMA stage: the paper's ≈ 10 (81 cells / K 8; public config: 10), ± 25%
+LEARNS = 0.2                 # S1's solve-rate bound: the baseline learns
+SETTLED = dict(solve_rate=0.05, val_loss=0.05)   # largest move of MDM's curve over the last quarter (rate; nats)
+
+def _runs_of(m, cell: str, arm: str) -> list[dict]:
+    "The (evaluated) jobs of `arm` in `cell`, at least one."
+    runs = _arm_runs(m, cell, arm)
+    if not runs: raise KeyError(f"jobs of {cell} / {arm}")
+    return runs
+
+def _stage_cells(m, cell: str, arm: str) -> float:
+    "Answer cells one PUMA stage reveals, L / K (K at the end of the schedule), of `arm` in `cell`."
+    j = _runs_of(m, cell, arm)[0]
+    return j["n"] ** 2 / j["schedule"][-1][0]
+
+_primary_pair = lambda m: (m["30_speedup"]["primary_cell"], m["30_speedup"]["primary_arm"])
+_arm_pair = lambda m: (_first_cell(m, {"mdm"}, start="arm"), m["30_speedup"]["primary_arm"])
+
+def stage_gate(where: str, pair) -> Gate:
+    return Gate(f"regime: {where} reveals {STAGE_BAND[0]:g}–{STAGE_BAND[1]:g} answer cells per stage, L/K "
+                "(paper Sudoku: K 8 over 81 cells, ≈ 10)", lambda m: _stage_cells(m, *pair(m)), *STAGE_BAND)
+
+def learns_gate(where: str, cell) -> Gate:
+    return Gate(f"measurable: MDM of {where} ends with solve rate ≥ {LEARNS:g} at every seed (S1's bound)",
+                lambda m: min(r["curve"][-1]["solve_rate"] for r in _runs_of(m, cell(m), "mdm")), lo=LEARNS)
+
+def settled_gate(where: str, key: str, cell) -> Gate:
+    what, unit = {"solve_rate": ("solve rate", ""), "val_loss": ("random-mask loss", " nats")}[key]
+    return Gate(f"converged: MDM's {what} in {where} moved ≤ {SETTLED[key]:g}{unit} over the last quarter, every seed",
+                lambda m: max(last_quarter_change([p[key] for p in r["curve"]]) for r in _runs_of(m, cell(m), "mdm")),
+                hi=SETTLED[key])
+
+TAU_AT_START = Gate("defined: τ = 50% not met at step 0 (steps to τ > 0, MDM and PUMA, every seed)",
+                    lambda m: min(min(r["mdm_steps_0.5"], r["arm_steps_0.5"]) for r in _primary(m)), lo=1e-9)
+
+def _arm_learned(m) -> float:
+    "The largest final causal training loss over the ARM pre-stages of the first ARM cell, over ln n."
+    cell = _first_cell(m, {"mdm"}, start="arm")
+    pre = [r for r in m["20_train"]["jobs"] if r["pre"] and r["cell"] == cell and r["kind"] == "arm"]
+    if not pre: raise KeyError(f"the ARM pre-stages of {cell}")
+    return max(r["history"][-1]["loss"] / math.log(r["n"]) for r in pre)
+
+ARM_LEARNED = Gate("measurable: the ARM learned (final causal loss / ln n < 1, every seed)", _arm_learned, hi=1 - 1e-9)
+
+# %% ../../nbs/studies/puma/00_puma.ipynb #c045c
+def _flip_s1(m):
+    for r in _arm_runs(m, _first_cell(m, {"mdm"}), "mdm"): r["curve"][-1]["solve_rate"] = 0.1
+def _flip_s2(m):
+    for r in _arm_runs(m, _first_cell(m, {"mdm", "k1"}), "k1"): r["curve"][-1]["val_loss"] += 0.5
+def _flip_s3(m):
+    next(r for r in _arm_runs(m) if r["schedule"] and r["schedule"][0][0] > 1)["pool"]["mismatches"] = 1
+def _flip_b1(m):
+    for r in _primary(m): r["speedup_0.5"] = 0.8
+def _flip_b2(m):          # PUMA's inference-path gap 0.1 below its random-mask gap, at every seed
+    for mf, af in _pairs(m, *_primary_pair(m)): af["path_loss"] = mf["path_loss"] * (1 - (mf["val_loss"] - af["val_loss"]) / mf["val_loss"] + 0.1)
+def _flip_b3(m):
+    for r in _arm_cell_rows(m): r["area_ratio"] = 0.9
+
+S1 = Claim("S1", "MDM learns: final masked-cell loss < ln n and solve rate > 0.2 (effect: the smaller margin)", "–",
+           _s1, ">", 0, kind="sanity", replicas="seed of the cell", flip=_flip_s1)
+S2 = Claim("S2", "K = 1 is the baseline: masked count within TV 1/L of U{1..L}; all sequences fresh; final loss within the "
+           "seed spread of MDM (effect: the smallest margin)", "exact up to rounding", _s2, ">=", 0, kind="sanity",
+           replicas="training seed", flip=_flip_s2)
+S3 = Claim("S3", "PUMA's process is well formed: unmasked fraction ≈ U[0, 1) (KS ≤ 0.05); B/K fresh per step; reveals equal x0; "
+           "one forward (effect: the smallest margin, worst arm)", "by construction", _s3, ">=", 0, kind="sanity",
+           replicas="training seed (worst PUMA arm of the run)", flip=_flip_s3)
+_on_primary = lambda: [stage_gate("the primary arm", _primary_pair), learns_gate("the primary cell", lambda m: _primary_pair(m)[0]), holds(S1)]
 CLAIMS = [
-    Claim("S1", "MDM learns: final masked-cell loss < ln n and solve rate > 0.2", "–", _s1, ("smoke", "cpu", "gpu")),
-    Claim("S2", "K = 1 is the baseline: masked count within TV 1/L of U{1..L}; all sequences fresh; final loss within the seed spread of MDM",
-          "exact up to rounding", _s2, ("smoke", "cpu", "gpu")),
-    Claim("S3", "PUMA's process is well formed: unmasked fraction ≈ U[0, 1) (KS ≤ 0.05); B/K fresh per step; reveals equal x0; one forward",
-          "by construction", _s3, ("smoke", "cpu", "gpu")),
-    Claim("B1", "PUMA trains faster, compute-matched: speed-up at τ = 50% > 1 in the primary cell, every seed",
-          "≈2.5× (TinyGSM 125M)", _b1),
-    Claim("B2", "The gain is inference-specific: PUMA's relative gain larger in inference-path than in random-mask loss", "–", _b2, ("gpu",)),
-    Claim("B3", "Complementary to ARM init: solve-rate area of ARM + PUMA > ARM + MDM, every seed", "above ARM-init", _b3, ("gpu",)),
+    S1, S2, S3,
+    Claim("B1", "PUMA trains faster, compute-matched: speed-up at τ = 50% > 1 in the primary cell, interval over seeds",
+          "≈2.5× (TinyGSM 125M)", _b1, ">", 1, replicas="seed of the cell", flip=_flip_b1,
+          gates=[*_on_primary(), TAU_AT_START, settled_gate("the primary cell", "solve_rate", lambda m: _primary_pair(m)[0])]),
+    Claim("B2", "The gain is inference-specific: PUMA's relative gain larger in inference-path than in random-mask loss",
+          "–", _b2, ">", 0, scales=("gpu",), replicas="seed of the cell", flip=_flip_b2,
+          gates=[*_on_primary(), settled_gate("the primary cell", "val_loss", lambda m: _primary_pair(m)[0])]),
+    Claim("B3", "Complementary to ARM init: solve-rate area of ARM + PUMA > ARM + MDM, interval over seeds", "above ARM-init",
+          _b3, ">", 1, scales=("gpu",), replicas="seed of the cell", flip=_flip_b3,
+          gates=[stage_gate("the ARM cell's PUMA arm", _arm_pair), learns_gate("the ARM cell", lambda m: _arm_pair(m)[0]),
+                 ARM_LEARNED, holds(S1)]),
 ]
 
+# %% ../../nbs/studies/puma/00_puma.ipynb #c047
+def example() -> dict:
+    "Metrics of a made-up puma run in which every claim holds and every gate passes (hand-written numbers)."
+    L, B, T = 16, 64, 400
+    def curve(solve, loss, path):
+        return [dict(step=100 * i, solve_rate=s, val_loss=l, path_loss=p) for i, (s, l, p) in enumerate(zip(solve, loss, path))]
+    def job(cell, arm, r, final_solve, final_loss, final_path, K=None):
+        return dict(cell=cell, arm=arm, replica=r, n=4, pre=False, kind="mdm" if K is None else "puma", steps=T, batch_size=B,
+                    schedule=None if K is None else [(K, 0)],
+                    curve=curve([0.0, 0.5, 0.8, final_solve - 0.02, final_solve], [1.4, 0.6, 0.2, final_loss + 0.01, final_loss],
+                                [1.4, 0.8, 0.4, final_path + 0.01, final_path]),
+                    pool=None if K is None else dict(masked_counts=[0] + [100] * L, fresh=T * B if K == 1 else B + (T - 1) * B // K,
+                                                     fresh_per_step=B / K, mismatches=0, forwards_per_step=1.0))
+    sc, ac = "4x4 d64 scratch", "4x4 d64 arm200"
+    jobs = [job(sc, "mdm", 0, 0.90, 0.10, 0.30), job(sc, "mdm", 1, 0.85, 0.14, 0.32),
+            job(sc, "k1", 0, 0.88, 0.12, 0.31, K=1), job(sc, "k1", 1, 0.90, 0.11, 0.30, K=1),
+            job(sc, "k2", 0, 0.92, 0.10, 0.20, K=2), job(sc, "k2", 1, 0.90, 0.13, 0.22, K=2),
+            *[dict(cell=ac, arm="arm200", replica=r, n=4, pre=True, kind="arm", curve=[], history=[dict(step=200, loss=0.3)]) for r in (0, 1)],
+            job(ac, "mdm", 0, 0.80, 0.15, 0.35), job(ac, "mdm", 1, 0.82, 0.15, 0.34),
+            job(ac, "k2", 0, 0.90, 0.12, 0.25, K=2), job(ac, "k2", 1, 0.88, 0.12, 0.26, K=2)]
+    row = lambda cell, r, s50, area: dict(cell=cell, arm="k2", replica=r, best=0.92, area_ratio=area, loss_speedup=1.2,
+                                          **{"speedup_0.5": s50, "speedup_0.9": 1.1, "mdm_steps_0.5": 150.0, "arm_steps_0.5": 150.0 / s50})
+    return {"20_train": dict(cells=[dict(name=sc, start="scratch", arms=["mdm", "k1", "k2"]), dict(name=ac, start="arm200", arms=["mdm", "k2"])],
+                             jobs=jobs),
+            "30_speedup": dict(primary_cell=sc, primary_arm="k2",
+                               rows=[row(sc, 0, 1.5, 1.2), row(sc, 1, 1.3, 1.1), row(ac, 0, 1.4, 1.2), row(ac, 1, 1.2, 1.1)])}
+
 # %% ../../nbs/studies/puma/00_puma.ipynb #c049
-CPU_GRID = ("n:4 steps:600 seeds:2 arms:mdm,k1,k2,k4,k8; n:4 start:warm250 steps:400 seeds:2 arms:mdm,k2,k4,k8; "
-            "n:4 start:arm200 steps:400 arms:mdm,k4; n:6 start:warm500 steps:500 arms:mdm,k4")
-GPU_GRID = "; ".join(f"n:9 d:256 layers:8 heads:8 start:{s} steps:3000 seeds:3 arms:{a}"
-                     for s, a in (("scratch", "mdm,k1-4-8"), ("warm500", "mdm,k8"), ("arm1000", "mdm,k1-4-8")))
+CPU_GRID = [dict(n=4, steps=600, seeds=2, arms=["mdm", "k1", "k2", "k4", "k8"]),
+            dict(n=4, start="warm250", steps=400, seeds=2, arms=["mdm", "k2", "k4", "k8"]),
+            dict(n=4, start="arm200", steps=400, arms=["mdm", "k4"]),
+            dict(n=6, start="warm500", steps=500, arms=["mdm", "k4"])]
+GPU_GRID = [dict(n=9, d=256, layers=8, heads=8, start=s, steps=3000, seeds=3, arms=a)
+            for s, a in (("scratch", ["mdm", "k1-4-8"]), ("warm500", ["mdm", "k8"]), ("arm1000", ["mdm", "k1-4-8"]))]
 STUDY = Study(
     slug="puma",
     chain=["10_data", "20_train", "30_speedup"],
     claims=CLAIMS,
     summary="Masked diffusion on Sudoku: does PUMA's confidence-ordered masking train faster than random masking, and where?",
     params={
-        "smoke": dict(grid="n:4 d:32 steps:200 seeds:2 arms:mdm,k1,k4", train_bases=150, test_bases=30, per_base=40,
-                      eval_every=100, eval_puzzles=64, path_puzzles=16, workers=2),
-        "cpu": dict(grid=CPU_GRID, train_bases=400, test_bases=60, per_base=40, eval_every=100, eval_puzzles=256,
-                    path_puzzles=64, workers=2, primary_cell="6x6 d64 warm500", primary_arm="k4"),
+        "smoke": {},          # the chain notebooks' defaults
+        "cpu": dict(grid=CPU_GRID, train_bases=400, test_bases=60, eval_puzzles=256, path_puzzles=64,
+                    primary_cell="6x6 d64 warm500", primary_arm="k4"),
         "gpu": dict(grid=GPU_GRID, train_bases=2000, test_bases=200, per_base=20, batch_size=256, lr=1e-3, eval_every=250,
                     eval_puzzles=512, path_puzzles=128, workers=3, primary_cell="9x9 d256 L8 scratch", primary_arm="k1-4-8"),
     },
+    smoke_holds=("S3",),      # by construction; S1 and S2 depend on 200 steps of training and are reported
+    example=example,
 )

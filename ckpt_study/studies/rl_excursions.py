@@ -5,19 +5,21 @@ Optimization for LLM training*, arXiv 2606.04272. The data, tokenizer, evaluatio
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c002
 from __future__ import annotations
+import math
 import numpy as np
 import datasets
 
 from ..data import MarkovLanguage, draw_unique
 from ..tok import word_tokenizer
 from ..metrics import bootstrap_ci
-from ..pipeline import Study, Claim
+from ..study import Study, Claim, Gate, holds, last_quarter_change
 
 # %% auto #0
-__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'PRETRAIN_CLAIMS', 'PIPELINES', 'POST_CLAIMS', 'STUDY',
-           'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example', 'build_data', 'parse_answer',
-           'parse_steps', 'solves', 'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss',
-           'rollout_rows', 'grpo_step', 'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model']
+__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'S1', 'P1', 'PRETRAIN_CLAIMS', 'PIPELINES', 'TOL_RL', 'NAMES', 'S2',
+           'SFT_LEARNS', 'A6_GATES', 'POST_CLAIMS', 'STUDY', 'make_tokenizer', 'reduction_trace', 'math_problem',
+           'reverse_example', 'build_data', 'parse_answer', 'parse_steps', 'solves', 'grade', 'reward',
+           'group_advantages', 'token_logprobs', 'grpo_loss', 'rollout_rows', 'grpo_step', 'sft_rows',
+           'parallel_average_step', 'encode_prompts', 'evaluate_model', 'example']
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c005
 DIGITS = list("0123456789")
@@ -119,21 +121,33 @@ def grade(tok, completions: list[list[list[int]]], problems: list[dict]) -> tupl
 def _s1(m):
     ck = m["20_checkpoints"]["checkpoints"]
     first, last = ck[0]["general_loss"], ck[-1]["general_loss"]
-    return f"{first:.3f} → {last:.3f} nats", last < first
+    return f"{first:.3f} → {last:.3f} nats", first - last           # effect: the drop in loss
 
 def _p1(m):
     e = m["20_checkpoints"]
     k = e["k"]
     first, last = (np.array(e["per_problem"][s][f"pass@{k}"]) for s in (e["checkpoints"][0]["name"], e["checkpoints"][-1]["name"]))
     est, lo, hi = bootstrap_ci(last - first)
-    return f"pass@{k} {first.mean():.3f} → {last.mean():.3f} (Δ {est:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}])", lo > 0
+    return (f"pass@{k} {first.mean():.3f} → {last.mean():.3f} (Δ {est:+.3f}, 95% CI over questions [{lo:+.3f}, {hi:+.3f}])",
+            float(np.mean(last - first)))
 
-PRETRAIN_CLAIMS = [
-    Claim("S1", "Pre-training learns: held-out general LM loss of the last checkpoint < the first", "–", _s1,
-          ("smoke", "cpu", "gpu")),
-    Claim("P1", "pass@k of the last checkpoint exceeds the first (paired bootstrap CI above 0)",
-          "base pass@32 14.3 (2B tokens) → 68.8 (44B) on GSM8K", _p1, ("smoke", "cpu", "gpu")),
-]
+def _flip_s1(m):
+    ck = m["20_checkpoints"]["checkpoints"]; ck[-1]["general_loss"] = ck[0]["general_loss"] + 0.5
+
+def _flip_p1(m):
+    e = m["20_checkpoints"]; k = e["k"]
+    first = e["per_problem"][e["checkpoints"][0]["name"]][f"pass@{k}"]
+    e["per_problem"][e["checkpoints"][-1]["name"]][f"pass@{k}"] = [x / 2 for x in first]
+
+S1 = Claim("S1", "Pre-training learns: held-out general LM loss of the last checkpoint < the first", "–", _s1, ">", 0.0,
+           kind="sanity", flip=_flip_s1)
+P1 = Claim("P1", "pass@k of the last checkpoint exceeds the first (mean per-question difference > 0)",
+           "base pass@32 14.3 (2B tokens) → 68.8 (44B) on GSM8K", _p1, ">", 0.0, scales=("smoke", "cpu", "gpu"),
+           gates=[holds(S1),
+                  Gate("regime: room to rise, base pass@k of the first checkpoint ≤ 0.688 (the paper's last, 44B: 68.8)",
+                       lambda m: m["20_checkpoints"]["checkpoints"][0][f"pass@{m['20_checkpoints']['k']}"], hi=0.688)],
+           flip=_flip_p1)
+PRETRAIN_CLAIMS = [S1, P1]
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c020
 import torch
@@ -264,6 +278,8 @@ def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], genera
     return summary, {k: v.tolist() for k, v in per.items()}
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c036
+TOL_RL = 0.05   # converged: a post-training curve moved ≤ 5 pt over its last quarter (the smallest RL threshold, A1b/A3)
+
 def _post(m):
     e = m["40_evaluate"]
     rows = {(r["frac"], r["pipeline"]): r for r in e["models"]}
@@ -273,90 +289,213 @@ def _at(rows, frac, pipe, metric):
     if (frac, pipe) not in rows: raise KeyError(f"{pipe} at {frac:.0%}")
     return rows[frac, pipe][metric]
 
+def _pk(m) -> str: return f"pass@{m['40_evaluate']['k']}"
+
+def _set(m, frac, pipe, metric, value):
+    "Set one model's metric in a metrics dict (the flips below)."
+    next(r for r in m["40_evaluate"]["models"] if r["frac"] == frac and r["pipeline"] == pipe)[metric] = value
+
+# the post-trained checkpoints a claim reads, as fractions of pre-training
+def _early(m):
+    f = min(_post(m)[2], key=lambda x: abs(x - 0.1))
+    if abs(f - 0.1) > 1e-6: raise KeyError("the 10% checkpoint")
+    return [f]
+
+def _last(m): return [_post(m)[2][-1]]
+
+def _late(m):
+    fr = [f for f in _post(m)[2] if f >= 0.2 - 1e-9]
+    if not fr: raise KeyError("a checkpoint at ≥ 20%")
+    return fr
+
+def _every(m): return _post(m)[2]
+
+def _regime(name: str, where, lo=-math.inf, hi=math.inf) -> Gate:
+    "A gate on the smallest base pass@k over the checkpoints `where(m)` (one checkpoint: its value)."
+    def value(m):
+        _, rows, _ = _post(m)
+        return float(np.min([_at(rows, f, "base", _pk(m)) for f in where(m)]))
+    return Gate(f"regime: {name}", value, lo, hi)
+
+def _quarters(history, key: str = "accuracy") -> list[float]:
+    "Mean of `key` over each quarter of a training history (nan for an empty quarter)."
+    s = np.array([h[key] for h in history], dtype=float)
+    return [float(q.mean()) if len(q) else math.nan for q in np.array_split(s, 4)]
+
+def _history(m, frac, pipe):
+    _, rows, _ = _post(m)
+    return m["30_posttrain"]["runs"][f"{_at(rows, frac, 'base', 'checkpoint')}/{pipe}"]["history"]
+
+NAMES = dict(rl="RL", sft_rl="SFT→RL", parallel="parallel averaging")
+
+def _converged(pipe: str, where_text: str, where) -> Gate:
+    "A gate: the training-rollout accuracy of `pipe` moved ≤ TOL_RL between the last two quarters, at every checkpoint `where(m)`."
+    return Gate(f"converged: {NAMES[pipe]} training-rollout accuracy (quarter means) moved ≤ {TOL_RL:g} over the last "
+                f"quarter, {where_text}",
+                lambda m: float(np.max([last_quarter_change(_quarters(_history(m, f, pipe))) for f in where(m)])), hi=TOL_RL)
+
 def _s2(m):
     e, rows, fr = _post(m)
     v = _at(rows, fr[-1], "sft", "pass@1")
-    return f"pass@1(SFT) {v:.3f} at {fr[-1]:.0%}", v > 0.10
+    return f"pass@1(SFT) {v:.3f} at {fr[-1]:.0%}", v
+
+S2 = Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ">", 0.10,
+           kind="sanity", flip=lambda m: _set(m, 1.0, "sft", "pass@1", 0.05))
+SFT_LEARNS = holds(S2)
 
 def _a1a(m):
-    e, rows, fr = _post(m)
-    f = min(fr, key=lambda x: abs(x - 0.1))
-    if abs(f - 0.1) > 1e-6: raise KeyError("the 10% checkpoint")
+    e, rows, _ = _post(m); (f,) = _early(m)
     b, r = _at(rows, f, "base", "pass@1"), _at(rows, f, "rl", "pass@1")
-    return f"pass@1 base {b:.3f} → RL {r:.3f} (Δ {r - b:+.3f})", r - b >= 0.10
+    return f"{f:.0%}: pass@1 base {b:.3f} → RL {r:.3f} (Δ {r - b:+.3f})", r - b
 
 def _a1b(m):
     e, rows, fr = _post(m)
     s, r = _at(rows, fr[-1], "sft_rl", "pass@1"), _at(rows, fr[-1], "rl", "pass@1")
-    return f"pass@1 SFT→RL {s:.3f} vs RL {r:.3f} (gap {s - r:+.3f})", s - r <= 0.05
+    return f"{fr[-1]:.0%}: pass@1 SFT→RL {s:.3f} vs RL {r:.3f} (gap {s - r:+.3f})", s - r
 
 def _a2(m):
-    e, rows, fr = _post(m)
-    pairs = [(f, _at(rows, f, "rl", "pass@1"), _at(rows, f, "sft", "pass@1")) for f in fr if f >= 0.2 - 1e-9]
-    if not pairs: raise KeyError("a checkpoint at ≥ 20%")
-    return "; ".join(f"{f:.0%}: RL {a:.3f} vs SFT {b:.3f}" for f, a, b in pairs), all(a > b for _, a, b in pairs)
+    e, rows, _ = _post(m)
+    pairs = [(f, _at(rows, f, "rl", "pass@1"), _at(rows, f, "sft", "pass@1")) for f in _late(m)]
+    return "; ".join(f"{f:.0%}: RL {a:.3f} vs SFT {b:.3f}" for f, a, b in pairs), min(a - b for _, a, b in pairs)
 
 def _a3(m):
     e, rows, fr = _post(m)
-    k = f"pass@{e['k']}"
+    k = _pk(m)
     d = [(f, _at(rows, f, "rl", k) - _at(rows, f, "base", k)) for f in fr]
-    return "; ".join(f"{f:.0%}: {k} Δ {x:+.3f}" for f, x in d), all(x >= 0.05 for _, x in d)
+    return "; ".join(f"{f:.0%}: {k} Δ {x:+.3f}" for f, x in d), min(x for _, x in d)
 
 def _a4a(m):
+    # compound: pass@k falls from SFT to SFT→RL AND pass@1 rises ≥ 5 pt; the effect is the smaller margin (> 0)
     e, rows, fr = _post(m)
-    k, f = f"pass@{e['k']}", fr[-1]
+    k, f = _pk(m), fr[-1]
     pk = (_at(rows, f, "sft", k), _at(rows, f, "sft_rl", k))
     p1 = (_at(rows, f, "sft", "pass@1"), _at(rows, f, "sft_rl", "pass@1"))
-    return (f"SFT → SFT→RL: {k} {pk[0]:.3f} → {pk[1]:.3f}, pass@1 {p1[0]:.3f} → {p1[1]:.3f}",
-            pk[1] < pk[0] and p1[1] - p1[0] >= 0.05)
+    return (f"{f:.0%}, SFT → SFT→RL: {k} {pk[0]:.3f} → {pk[1]:.3f}, pass@1 {p1[0]:.3f} → {p1[1]:.3f}",
+            min(pk[0] - pk[1], p1[1] - p1[0] - 0.05))
 
 def _a4b(m):
+    # compound: slope(SFT→RL) ≤ 0 AND slope(RL) ≥ 0; the effect is min(−slope(SFT→RL), slope(RL)) (≥ 0)
     e = m["40_evaluate"]; s = e["slopes"]
-    return f"pass@{e['k']} slope per RL step: SFT→RL {s['sft_rl']:+.2e}, RL {s['rl']:+.2e}", s["sft_rl"] <= 0 <= s["rl"]
+    return (f"pass@{e['k']} slope per RL step: SFT→RL {s['sft_rl']:+.2e}, RL {s['rl']:+.2e}", min(-s["sft_rl"], s["rl"]))
 
 def _a5(m):
+    # compound: |RL − base| ≤ 1 pt AND SFT − base ≤ −3 pt; the effect is min(0.01 − |RL − base|, base − SFT − 0.03) (≥ 0)
     e, rows, fr = _post(m)
     g = {p: _at(rows, fr[-1], p, "reverse_em") for p in ("base", "rl", "sft")}
     lr = rows.get((fr[-1], "sft_rllr"), {}).get("reverse_em")
     extra = f"; SFT at the RL lr {lr - g['base']:+.3f}" if lr is not None else ""
     return (f"general score base {g['base']:.3f}: RL {g['rl'] - g['base']:+.3f}, SFT {g['sft'] - g['base']:+.3f}{extra}",
-            abs(g["rl"] - g["base"]) <= 0.01 and g["sft"] - g["base"] <= -0.03)
+            min(0.01 - abs(g["rl"] - g["base"]), g["base"] - g["sft"] - 0.03))
 
 def _a7(m):
+    # compound: parallel pass@k ≥ the best other at every checkpoint AND pass@1 between SFT and RL at every checkpoint
+    # AND |general − base| ≤ 1.5 pt at the last; the effect is the smallest of the three margins (≥ 0)
     e, rows, fr = _post(m)
-    k = f"pass@{e['k']}"
-    other = lambda f: max(_at(rows, f, p, k) for p in ("rl", "sft", "sft_rl"))
-    best = all(_at(rows, f, "parallel", k) >= other(f) for f in fr)
-    between = all(min(_at(rows, f, "sft", "pass@1"), _at(rows, f, "rl", "pass@1")) <= _at(rows, f, "parallel", "pass@1")
-                  <= max(_at(rows, f, "sft", "pass@1"), _at(rows, f, "rl", "pass@1")) for f in fr)
-    gap = _at(rows, fr[-1], "parallel", "reverse_em") - _at(rows, fr[-1], "base", "reverse_em")
-    top = "; ".join(f"{f:.0%}: {k} parallel {_at(rows, f, 'parallel', k):.3f} vs best other {other(f):.3f}" for f in fr)
-    return f"{top}; pass@1 between SFT and RL: {between}; general Δ {gap:+.3f}", best and between and abs(gap) <= 0.015
+    k = _pk(m)
+    at = lambda f, p, x: _at(rows, f, p, x)
+    other = lambda f: max(at(f, p, k) for p in ("rl", "sft", "sft_rl"))
+    best = min(at(f, "parallel", k) - other(f) for f in fr)
+    between = min(min(at(f, "parallel", "pass@1") - min(at(f, "sft", "pass@1"), at(f, "rl", "pass@1")),
+                      max(at(f, "sft", "pass@1"), at(f, "rl", "pass@1")) - at(f, "parallel", "pass@1")) for f in fr)
+    gap = at(fr[-1], "parallel", "reverse_em") - at(fr[-1], "base", "reverse_em")
+    top = "; ".join(f"{f:.0%}: {k} parallel {at(f, 'parallel', k):.3f} vs best other {other(f):.3f}" for f in fr)
+    return (f"{top}; pass@1 margin inside [SFT, RL] {between:+.3f}; general Δ {gap:+.3f}",
+            min(best, between, 0.015 - abs(gap)))
+
+def _a6_rl(m):
+    e = m["50_data_vs_scale"]
+    return e, {r["role"]: r for r in e["models"] if r["model"] == "RL"}
 
 def _a6(m):
-    e = m["50_data_vs_scale"]
+    # compound: pass@1 AND pass@k of the math-heavy arm above the wide arm; the effect is the smaller margin (> 0)
+    e, rl = _a6_rl(m)
     k = f"pass@{e['k']}"
-    rl = {r["role"]: r for r in e["models"] if r["model"] == "RL"}
     show = lambda r: f"{r['arm']} pass@1 {r['pass@1']:.3f}, {k} {r[k]:.3f}"
     mh, wide = rl["math_heavy"], rl["wide"]
     return (f"after RL: {show(mh)} vs {show(wide)} (the run's own model: {show(rl['run'])})",
-            mh["pass@1"] > wide["pass@1"] and mh[k] > wide[k])
+            min(mh["pass@1"] - wide["pass@1"], mh[k] - wide[k]))
+
+def _a6_flip(m):
+    e, rl = _a6_rl(m); rl["wide"][f"pass@{e['k']}"] = rl["math_heavy"][f"pass@{e['k']}"] + 0.1
+
+A6_GATES = [
+    Gate("design: the wide arm has 3–5× the parameters of the 1× arm (the paper's 1B vs 4B)",
+         lambda m: _a6_rl(m)[1]["wide"]["parameters"] / _a6_rl(m)[1]["run"]["parameters"], 3.0, 5.0),
+    Gate("measurable: the better arm's RL pass@k on 7–8-term problems ≥ 0.05 (not both at the floor)",
+         lambda m: max(r[f"pass@{m['50_data_vs_scale']['k']}"] for r in _a6_rl(m)[1].values()), lo=0.05),
+]
 
 POST_CLAIMS = [
-    Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ("smoke", "cpu", "gpu")),
-    Claim("A1a", "RL works early: at the 10% checkpoint pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a),
-    Claim("A1b", "RL nearly matches SFT→RL: at 100% pass@1(SFT→RL) − pass@1(RL) ≤ 5 pt", "58.8 vs 55.9", _a1b),
-    Claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at every checkpoint ≥ 20%", "55.9 vs 42.4 at 44B", _a2),
-    Claim("A3", "Direct RL expands: pass@k(RL) − pass@k(base) ≥ +5 pt at every checkpoint", "+5 to +16 pt (pass@32)", _a3),
+    S2,
+    Claim("A1a", "RL works early: at the 10% checkpoint pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a,
+          ">=", 0.10, flip=lambda m: _set(m, 0.1, "rl", "pass@1", 0.07),
+          gates=[_regime("base pass@k at 10% in [0.15, 0.35], the band of the paper's 4B-token checkpoint (base pass@32 25.0)",
+                         _early, 0.15, 0.35),
+                 _converged("rl", "at 10%", _early)]),
+    Claim("A1b", "RL nearly matches SFT→RL: at 100% pass@1(SFT→RL) − pass@1(RL) ≤ 5 pt", "58.8 vs 55.9", _a1b, "<=", 0.05,
+          flip=lambda m: _set(m, 1.0, "sft_rl", "pass@1", 0.60),
+          gates=[_regime("base pass@k at the last checkpoint ≥ 0.555, the paper's 20B level (base pass@32 55.5), from which "
+                         "its SFT→RL − RL gap is ≤ 5 pt", _last, lo=0.555),
+                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last), _converged("sft_rl", "at the last checkpoint", _last)]),
+    Claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at every checkpoint ≥ 20%", "55.9 vs 42.4 at 44B", _a2,
+          ">", 0.0, flip=lambda m: _set(m, 0.4, "sft", "pass@1", 0.45),
+          gates=[_regime("base pass@k ≥ 0.424 at every checkpoint ≥ 20%, the paper's 10B level (base pass@32 42.4), from which "
+                         "its RL beats SFT", _late, lo=0.424),
+                 SFT_LEARNS, _converged("rl", "at every checkpoint ≥ 20%", _late)]),
+    Claim("A3", "Direct RL expands: pass@k(RL) − pass@k(base) ≥ +5 pt at every checkpoint", "+5 to +16 pt (pass@32)", _a3,
+          ">=", 0.05, flip=lambda m: _set(m, 0.4, "rl", "pass@32", 0.52),
+          gates=[_regime("base pass@k ≥ 0.10 at every post-trained checkpoint (the paper's weakest, 2B tokens, has base "
+                         "pass@32 14.3)", _every, lo=0.10),
+                 _converged("rl", "at every checkpoint", _every)]),
     Claim("A4a", "Sharpening only after SFT: pass@k(SFT→RL) < pass@k(SFT) while pass@1 rises ≥ 5 pt",
-          "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a),
-    Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8", _a4b, ("gpu",)),
-    Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5),
+          "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a, ">", 0.0, flip=lambda m: _set(m, 1.0, "sft_rl", "pass@32", 0.90),
+          gates=[_regime("base pass@k at the last checkpoint ≥ 0.328, the paper's earliest SFT→RL checkpoint (6B tokens, "
+                         "base pass@32 32.8)", _last, lo=0.328),
+                 SFT_LEARNS, _converged("sft_rl", "at the last checkpoint", _last)]),
+    Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8",
+          _a4b, ">=", 0.0, scales=("gpu",), flip=lambda m: m["40_evaluate"]["slopes"].update(rl=-1e-4),
+          gates=[_regime("base pass@k at the last checkpoint ≥ 0.455, the paper's 14B checkpoint (base pass@32 45.5) where "
+                         "its along-RL curves are measured", _last, lo=0.455),
+                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last), _converged("sft_rl", "at the last checkpoint", _last)]),
+    Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5,
+          ">=", 0.0, flip=lambda m: _set(m, 1.0, "sft", "reverse_em", 0.60),
+          gates=[_regime("base pass@k at the last checkpoint ≥ 0.25, the paper's general-ability checkpoints (4B tokens: "
+                         "base pass@32 25.0; 44B)", _last, lo=0.25),
+                 Gate("measurable: base general score at the last checkpoint ≥ 0.03 (room for SFT's 3-pt drop)",
+                      lambda m: _at(_post(m)[1], _last(m)[0], "base", "reverse_em"), lo=0.03),
+                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last)]),
     Claim("A6", "Data mix beats scale: after RL on 7–8-term problems, pass@1 and pass@k of the 1× model pre-trained on 40% "
-          "math exceed those of the 2×-width model on the 15% mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6, ("gpu",)),
+          "math exceed those of the 2×-width model on the 15% mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6,
+          ">", 0.0, scales=("gpu",), flip=_a6_flip, gates=A6_GATES),
     Claim("A7", "Parallel averaging: best pass@k at every checkpoint, pass@1 between SFT and RL, general within 1.5 pt of base",
-          "pass@32 84.5 vs RL 80.6", _a7),
+          "pass@32 84.5 vs RL 80.6", _a7, ">=", 0.0, flip=lambda m: _set(m, 0.4, "parallel", "pass@32", 0.60),
+          gates=[_regime("base pass@k ≥ 0.328 at every post-trained checkpoint, the paper's parallel-averaging range "
+                         "(6–44B tokens, base pass@32 32.8–68.8)", _every, lo=0.328),
+                 SFT_LEARNS, _converged("parallel", "at every checkpoint", _every), _converged("rl", "at every checkpoint", _every)]),
 ]
+
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c036b
+def example() -> dict:
+    "A made-up cpu-like run (checkpoints 10/40/100%, k = 32) in which every gate holds and every claim is reproduced."
+    k, pk = 32, "pass@32"
+    names = {f: f"step-{int(f * 2000):06d}" for f in (0.1, 0.4, 1.0)}
+    table = {   # (pass@1, pass@k, general score) per checkpoint and pipeline
+        0.1: dict(base=(0.05, 0.34, 0.50), rl=(0.20, 0.45, 0.50), sft=(0.15, 0.50, 0.40), sft_rl=(0.25, 0.45, 0.45), parallel=(0.18, 0.55, 0.50)),
+        0.4: dict(base=(0.10, 0.50, 0.55), rl=(0.35, 0.60, 0.55), sft=(0.25, 0.65, 0.45), sft_rl=(0.40, 0.60, 0.50), parallel=(0.30, 0.70, 0.55)),
+        1.0: dict(base=(0.20, 0.70, 0.60), rl=(0.50, 0.80, 0.605), sft=(0.40, 0.85, 0.50), sft_rl=(0.53, 0.80, 0.55), parallel=(0.45, 0.90, 0.61)),
+    }
+    models = [dict(checkpoint=names[f], frac=f, pipeline=p, **{"pass@1": a, pk: b, "reverse_em": g})
+              for f, t in table.items() for p, (a, b, g) in t.items()]
+    return {
+        "20_checkpoints": dict(k=k, checkpoints=[dict(name=names[0.1], general_loss=2.0, **{pk: 0.34}),
+                                                 dict(name=names[1.0], general_loss=1.2, **{pk: 0.70})],
+                               per_problem={names[0.1]: {pk: [0.2, 0.4, 0.3, 0.5]}, names[1.0]: {pk: [0.6, 0.8, 0.7, 0.7]}}),
+        "30_posttrain": dict(runs={f"{n}/{p}": dict(history=[dict(accuracy=0.3) for _ in range(8)])
+                                   for n in names.values() for p in ("rl", "sft_rl", "parallel")}),
+        "40_evaluate": dict(k=k, models=models, slopes=dict(rl=1e-4, sft_rl=-1e-4)),
+        "50_data_vs_scale": dict(k=k, models=[dict(role=r, arm=r, model="RL", parameters=n, **{"pass@1": a, pk: b}) for r, n, a, b in
+                                              (("run", 100_000, 0.10, 0.20), ("math_heavy", 100_000, 0.30, 0.50), ("wide", 400_000, 0.20, 0.40))]),
+    }
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c039
 STUDY = Study(
@@ -366,12 +505,14 @@ STUDY = Study(
     claims=PRETRAIN_CLAIMS + POST_CLAIMS,
     summary="RL, SFT and SFT→RL applied to intermediate pre-training checkpoints of a tiny Llama trained from scratch.",
     params={
-        "smoke": dict(d_model=64, n_layers=2, steps=200, batch_size=32, lr=3e-3, n_test=50, n_samples=8, k=8, checkpoint_fracs="0.1 1.0",
-                      post_fracs="1.0", rl_steps=10, rl_prompts=8, group_size=4, sft_steps=20, parallel_steps=10),
-        "cpu": dict(d_model=64, n_layers=2, steps=2000, batch_size=64, lr=3e-3, n_test=200, n_samples=32, k=32,
-                    post_fracs="0.1 0.4 1.0", rl_steps=100, rl_prompts=8, group_size=8, sft_steps=300, parallel_steps=100),
+        "smoke": {},   # the chain notebooks' defaults are the smoke values
+        "cpu": dict(steps=2000, batch_size=64, n_test=200, n_samples=32, k=32, checkpoint_fracs=[0.05, 0.1, 0.2, 0.4, 1.0],
+                    post_fracs=[0.1, 0.4, 1.0], rl_steps=100, group_size=8, sft_steps=300, parallel_steps=100),
         "gpu": dict(d_model=256, n_layers=4, steps=3000, batch_size=256, lr=1e-3, n_test=500, n_samples=32, k=32,
-                    post_fracs="0.05 0.1 0.2 0.4 1.0", rl_steps=100, rl_prompts=16, group_size=16, sft_steps=300,
-                    parallel_steps=100, pipelines="rl sft sft_rllr sft_gold sft_rl parallel", hard_rl_steps=100, wide_lr=5e-4),
+                    checkpoint_fracs=[0.05, 0.1, 0.2, 0.4, 1.0], post_fracs=[0.05, 0.1, 0.2, 0.4, 1.0], rl_steps=100,
+                    rl_prompts=16, group_size=16, sft_steps=300, parallel_steps=100,
+                    pipelines=["rl", "sft", "sft_rllr", "sft_gold", "sft_rl", "parallel"], hard_rl_steps=100, wide_lr=5e-4),
     },
+    smoke_holds=("S1",),
+    example=example,
 )
