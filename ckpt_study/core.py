@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import configparser, datetime as dt, json, os, tempfile, shutil
+import configparser, contextlib, datetime as dt, json, os, tempfile, shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['PACKAGE_ROOT', 'DEFAULT_SETTINGS', 'SCALES', 'project_root', 'Settings', 'load_settings', 'resolve_scale',
-           'seed_everything', 'make_accelerator', 'utc_stamp', 'new_run_dir', 'atomic_write', 'write_json',
-           'CorruptFile', 'read_json', 'replace_dir', 'surviving_dir', 'staging_dir']
+           'seed_everything', 'default_device', 'evaluating', 'make_accelerator', 'utc_stamp', 'new_run_dir',
+           'atomic_write', 'write_json', 'CorruptFile', 'read_json', 'replace_dir', 'surviving_dir', 'staging_dir']
 
 # %% ../nbs/00_core.ipynb #c005
 PACKAGE_ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().parent / "ckpt_study"
@@ -62,6 +62,18 @@ def seed_everything(seed: int) -> None:
     "Seed python, numpy and torch so that a run is a function of its seed."
     from accelerate.utils import set_seed
     set_seed(seed)
+
+def default_device() -> str:
+    "Where evaluation and sampling run: `cuda` when there is a GPU, else `cpu`."
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+@contextlib.contextmanager
+def evaluating(model):
+    "`model` in eval mode without gradients inside the block; its previous mode is restored after, even on error."
+    was = model.training; model.eval()
+    try:
+        with torch.no_grad(): yield model
+    finally: model.train(was)
 
 def make_accelerator(project_dir: str | Path | None = None, log: bool = True, **kwargs):
     "An `Accelerator`: bf16 where CUDA is present, TensorBoard logging into `project_dir`."

@@ -9,6 +9,8 @@ import torch
 from tqdm.auto import tqdm
 from transformers import GenerationConfig
 
+from .core import evaluating
+
 # %% auto #0
 __all__ = ['left_pad', 'cut_at_stop', 'sample']
 
@@ -35,14 +37,13 @@ def sample(model, prompts: list[list[int]], *, n: int = 1, max_new_tokens: int =
     gc = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=not greedy, eos_token_id=stop_id,
                           pad_token_id=pad_id, num_return_sequences=n,
                           **({} if greedy else dict(temperature=temperature, top_p=top_p, top_k=0)))
-    was_training = model.training; model.eval()
     device = next(model.parameters()).device
     per_batch = max(1, batch_size // n)
     out = []
-    for i in tqdm(range(0, len(prompts), per_batch), desc=desc, disable=desc is None):
-        ids, mask = left_pad(prompts[i:i + per_batch], pad_id)
-        gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), generation_config=gc)
-        new = gen[:, ids.shape[1]:].tolist()
-        out += [[cut_at_stop(t, stop_id) for t in new[j * n:(j + 1) * n]] for j in range(len(new) // n)]
-    model.train(was_training)
+    with evaluating(model):
+        for i in tqdm(range(0, len(prompts), per_batch), desc=desc, disable=desc is None):
+            ids, mask = left_pad(prompts[i:i + per_batch], pad_id)
+            gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), generation_config=gc)
+            new = gen[:, ids.shape[1]:].tolist()
+            out += [[cut_at_stop(t, stop_id) for t in new[j * n:(j + 1) * n]] for j in range(len(new) // n)]
     return out

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from transformers import get_cosine_schedule_with_warmup, get_constant_schedule_with_warmup
 
-from .core import make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
+from .core import evaluating, make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'gradient_step', 'NonFiniteLoss',
@@ -147,14 +147,13 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
 @torch.no_grad()
 def evaluate_loss(model, dataset, batch_size: int = 256) -> float:
     "Token-mean causal-LM NLL (nats) of `model` over `dataset` (padding ignored)."
-    was_training = model.training; model.eval()
     device = next(model.parameters()).device
     total, count = 0.0, 0
-    for i in range(0, len(dataset), batch_size):
-        b = dataset[i:i + batch_size]
-        logits = model(input_ids=b["input_ids"].to(device), attention_mask=b["attention_mask"].to(device)).logits
-        labels = b["labels"][:, 1:].to(device)
-        total += F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), labels.flatten(), ignore_index=-100, reduction="sum").item()
-        count += int((labels != -100).sum())
-    model.train(was_training)
+    with evaluating(model):
+        for i in range(0, len(dataset), batch_size):
+            b = dataset[i:i + batch_size]
+            logits = model(input_ids=b["input_ids"].to(device), attention_mask=b["attention_mask"].to(device)).logits
+            labels = b["labels"][:, 1:].to(device)
+            total += F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), labels.flatten(), ignore_index=-100, reduction="sum").item()
+            count += int((labels != -100).sum())
     return total / count

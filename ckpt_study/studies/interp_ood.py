@@ -7,6 +7,8 @@ arXiv 2507.06445. The data, the rule labels and the attention-head scores of the
 from __future__ import annotations
 import numpy as np
 
+from ..data import draw_unique
+
 # %% auto #0
 __all__ = ['VOCAB', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABLE', 'CLASSES', 'S1', 'CLAIMS', 'STUDY', 'depths',
            'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
@@ -59,13 +61,7 @@ def sample_length(n: int, rng) -> int:
 
 def unique_strings(make, count: int, rng, taken: set | None = None) -> list[str]:
     "`count` distinct strings from `make(rng)`, none in `taken` (which grows)."
-    taken = set() if taken is None else taken
-    out, tries = [], 0
-    while len(out) < count:
-        s = make(rng); tries += 1
-        if tries > 100 * count + 1000: raise ValueError(f"only {len(out)} distinct strings after {tries} draws")
-        if s not in taken: taken.add(s); out.append(s)
-    return out
+    return draw_unique(lambda: make(rng), count, taken=set() if taken is None else taken)
 
 def dyck_dataset(n_train: int, n_test: int, n: int, seed: int) -> dict[str, list[tuple[str, int]]]:
     """train / id_test: half uniform Dyck words (label 1), half unequal-count strings (label 0), all distinct;

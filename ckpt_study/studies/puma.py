@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from transformers import BertConfig, BertForMaskedLM, BertLMHeadModel
 
+from ..core import evaluating
+
 # %% auto #0
 __all__ = ['BOXES', 'BLANKS', 'TIE_NOISE', 'CELL_DEFAULTS', 'CELL_KEYS', 'STAGE_BAND', 'LEARNS', 'SETTLED', 'TAU_AT_START',
            'ARM_LEARNED', 'S1', 'S2', 'S3', 'CLAIMS', 'CPU_GRID', 'GPU_GRID', 'STUDY', 'box_shape', 'units',
@@ -313,25 +315,24 @@ def confidence_decode(model, clues: torch.Tensor, unmask: int = 1, shift: bool =
     """Decode answers most-confident-first, `unmask` cells per forward. Returns the answer, each cell's probability
     when it was decoded, the number of cells filled at each step, and (with `truth`) the inference-path loss per
     sequence: the mean over steps of the mean NLL of the still-masked cells."""
-    was = model.training; model.eval()
-    dev, n = next(model.parameters()).device, model.config.sudoku_size
-    clues = clues.to(dev); B, L = clues.shape
-    x = torch.full_like(clues, mask_id(n)); filled = torch.zeros(B, L, dtype=torch.bool, device=dev)
-    prob = torch.zeros(B, L, device=dev); path, fills = torch.zeros(B, device=dev), []
-    gen = torch.Generator(device=dev).manual_seed(seed)
-    steps = math.ceil(L / unmask)
-    for s in range(steps):
-        logp = answer_logprobs(model, clues, x, shift)
-        if truth is not None: path += masked_nll(logp, truth.to(dev), ~filled)
-        conf, tok = logp.max(-1)
-        conf = (conf + TIE_NOISE * torch.rand(conf.shape, generator=gen, device=dev)).masked_fill(filled, -math.inf)
-        k = min(unmask, L - s * unmask)
-        pick = conf.topk(k, dim=1).indices
-        value = truth.to(dev).gather(1, pick) if truth is not None else tok.gather(1, pick) + 1
-        prob.scatter_(1, pick, conf.gather(1, pick).exp())
-        x.scatter_(1, pick, value); filled.scatter_(1, pick, True)
-        fills.append(k)
-    model.train(was)
+    with evaluating(model):
+        dev, n = next(model.parameters()).device, model.config.sudoku_size
+        clues = clues.to(dev); B, L = clues.shape
+        x = torch.full_like(clues, mask_id(n)); filled = torch.zeros(B, L, dtype=torch.bool, device=dev)
+        prob = torch.zeros(B, L, device=dev); path, fills = torch.zeros(B, device=dev), []
+        gen = torch.Generator(device=dev).manual_seed(seed)
+        steps = math.ceil(L / unmask)
+        for s in range(steps):
+            logp = answer_logprobs(model, clues, x, shift)
+            if truth is not None: path += masked_nll(logp, truth.to(dev), ~filled)
+            conf, tok = logp.max(-1)
+            conf = (conf + TIE_NOISE * torch.rand(conf.shape, generator=gen, device=dev)).masked_fill(filled, -math.inf)
+            k = min(unmask, L - s * unmask)
+            pick = conf.topk(k, dim=1).indices
+            value = truth.to(dev).gather(1, pick) if truth is not None else tok.gather(1, pick) + 1
+            prob.scatter_(1, pick, conf.gather(1, pick).exp())
+            x.scatter_(1, pick, value); filled.scatter_(1, pick, True)
+            fills.append(k)
     return dict(answer=x.cpu(), prob=prob.cpu(), fills=fills, path_loss=(path / steps).cpu() if truth is not None else None)
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c029
@@ -349,11 +350,10 @@ def solve_rate(answers: torch.Tensor, clues: torch.Tensor, n: int) -> float:
 @torch.no_grad()
 def random_mask_loss(model, clues: torch.Tensor, x0: torch.Tensor, shift: bool = False, seed: int = 0) -> float:
     "L_MDM on held-out puzzles with a fixed draw of random masks."
-    was = model.training; model.eval()
-    dev, n = next(model.parameters()).device, model.config.sudoku_size
-    masked = random_mask(*x0.shape, generator=torch.Generator().manual_seed(seed))
-    logp = answer_logprobs(model, clues.to(dev), noised(x0, masked, n).to(dev), shift)
-    model.train(was)
+    with evaluating(model):
+        dev, n = next(model.parameters()).device, model.config.sudoku_size
+        masked = random_mask(*x0.shape, generator=torch.Generator().manual_seed(seed))
+        logp = answer_logprobs(model, clues.to(dev), noised(x0, masked, n).to(dev), shift)
     return float(masked_nll(logp, x0.to(dev), masked.to(dev)).mean())
 
 def evaluate_model(model, clues: torch.Tensor, x0: torch.Tensor, shift: bool = False, path_puzzles: int = 64,
@@ -440,11 +440,9 @@ class Puzzles:
     def __len__(self) -> int: return len(self.clues)
     def __getitem__(self, idx) -> dict: return dict(clues=self.clues[idx], solution=self.solution[idx])
 
-def _evaluation_device() -> str: return "cuda" if torch.cuda.is_available() else "cpu"
-
 def train_job(job: dict) -> dict:
     "Train one arm (or a warm-start / ARM pre-stage), evaluate its checkpoints, write and return `result.json`."
-    from ckpt_study.core import seed_everything, write_json, read_json, make_accelerator
+    from ckpt_study.core import seed_everything, write_json, read_json, make_accelerator, default_device
     from ckpt_study.train import train
     out = Path(job["out"])
     if (out / "result.json").exists(): return read_json(out / "result.json")
@@ -462,7 +460,7 @@ def train_job(job: dict) -> dict:
     steps, every = job["steps"], job["eval_every"]
     at = sorted({*range(every, steps + 1, every), steps}) if job["kind"] != "arm" else [steps]
     test = load_puzzles(job["data"], "test", job["eval_puzzles"])
-    evaluate = lambda m, step, final=False: dict(step=step, **evaluate_model(m.to(_evaluation_device()), *test, job["shift"], job["path_puzzles"], final))
+    evaluate = lambda m, step, final=False: dict(step=step, **evaluate_model(m.to(default_device()), *test, job["shift"], job["path_puzzles"], final))
     curve = [evaluate(model, 0)] if job["kind"] != "arm" else []   # the starting point (deterministic: no global RNG used)
     calls.clear()
     r = train(model, Puzzles(*load_puzzles(job["data"], "train")), out_dir=out, steps=steps, batch_size=job["batch_size"],

@@ -250,6 +250,7 @@ def parallel_average_step(model, batch: dict, opt_rl, opt_sft, acc, rl_loss, sft
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034
 from ..metrics import pass_at_k_per_problem
 from ..train import evaluate_loss
+from ..core import default_device
 
 def encode_prompts(tok, texts: list[str]) -> list[list[int]]:
     "`[bos] + tokens` of each prompt."
@@ -259,7 +260,7 @@ def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], genera
                    temperature: float = 0.6, top_p: float = 0.95, max_new_tokens: int = 32, desc: str | None = None) -> tuple[dict, dict]:
     """(summary, per-problem pass@k): pass@k for `ks` with CIs, well-formed rate, reverse exact match, general LM loss.
     The model moves to the GPU when there is one (sampling in batches 8× larger there)."""
-    model = model.to("cuda" if torch.cuda.is_available() else "cpu")
+    model = model.to(default_device())
     batch = 4096 if torch.cuda.is_available() else 512
     outs = sample(model, encode_prompts(tok, [p["prompt"] for p in problems]), n=n_samples, temperature=temperature, batch_size=batch,
                   top_p=top_p, max_new_tokens=max_new_tokens, stop_id=tok.eos_token_id, pad_id=tok.pad_token_id, desc=desc)
