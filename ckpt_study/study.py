@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['PAPERS', 'KINDS', 'VERDICTS', 'REPRODUCED', 'NOT_REPRODUCED', 'INCONCLUSIVE', 'NOT_TESTED', 'SCHEMA', 'MIN_REPLICAS',
-           'INTERVAL_SCALES', 'SIDES', 'RUNNER_PARAMS', 'MetricMissing', 'replica_interval', 'decide', 'Gate',
-           'last_quarter_change', 'converged', 'Claim', 'holds', 'Study', 'tally']
+           'SIDES', 'RUNNER_PARAMS', 'MetricMissing', 'replica_interval', 'decide', 'Gate', 'last_quarter_change',
+           'converged', 'Claim', 'holds', 'Study', 'tally']
 
 # %% ../nbs/07a_study.ipynb #c005
 PAPERS = {
@@ -36,8 +36,7 @@ KINDS = ("sanity", "headline")
 VERDICTS = ("reproduced", "not reproduced", "inconclusive", "not tested at this scale")
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_TESTED = VERDICTS
 SCHEMA = 2                       # claims.json version
-MIN_REPLICAS = 3                 # replicas a headline claim needs at the interval scales
-INTERVAL_SCALES = ("cpu", "gpu")
+MIN_REPLICAS = 3                 # replicas a headline claim needs (sanity checks need one)
 
 class MetricMissing(LookupError):
     "A claim or gate read a metric the run does not hold: an error, never a verdict."
@@ -122,7 +121,7 @@ class Claim:
 
     def needs(self, scale: str) -> int:
         "Replicas this claim needs at `scale`."
-        return MIN_REPLICAS if self.kind == "headline" and scale in INTERVAL_SCALES else 1
+        return MIN_REPLICAS if self.kind == "headline" else 1
 
     def evaluate(self, runs: list[dict], scale: str, labels: list[str] | None = None) -> dict:
         "This claim's claims.json row at `scale`, pooled over `runs` (one metrics dict per run, labelled by `labels`)."
