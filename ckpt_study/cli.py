@@ -6,7 +6,6 @@ before anything runs, with one line on stderr and exit status 2."""
 # %% ../nbs/09_cli.ipynb #c002
 from __future__ import annotations
 import argparse, sys
-from pathlib import Path
 
 from .core import load_settings, resolve_scale, atomic_write, CorruptFile
 from .study import VERDICTS, MetricMissing

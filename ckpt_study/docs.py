@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from .core import load_settings, SCALES
-from .study import PAPERS, RUNNER_PARAMS, Study
+from .study import RUNNER_PARAMS, Study
 from .pipeline import (all_studies, notebook_parameters, notebook_path, study_dir, published, claims_table,
                                  scorecard_markdown, tally_cell)
 

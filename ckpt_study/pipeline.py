@@ -12,7 +12,7 @@ from typing import Callable
 
 from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_json,
                              staging_dir, replace_dir, utc_stamp, SCALES, CorruptFile)
-from .study import PAPERS, VERDICTS, SCHEMA, RUNNER_PARAMS, KINDS, Study, tally
+from .study import PAPERS, VERDICTS, SCHEMA, RUNNER_PARAMS, Study, tally
 
 # %% auto #0
 __all__ = ['COERCE', 'UsageError', 'ChainError', 'Interrupted', 'Param', 'read_notebook', 'notebook_parameters', 'coerce',
@@ -398,7 +398,7 @@ def compare_runs(run_a: str | Path, run_b: str | Path) -> tuple[str, int]:
     a, b = _finished(run_a), _finished(run_b)
     if a.get("study") != b.get("study"): raise UsageError(f"runs of different studies: {a.get('study')} vs {b.get('study')}")
     rb = {r["id"]: r for r in b["rows"]}
-    out = [f"| claim | kind | A: effect | A: verdict | B: effect | B: verdict | differs |", "|---|---|---|---|---|---|---|"]
+    out = ["| claim | kind | A: effect | A: verdict | B: effect | B: verdict | differs |", "|---|---|---|---|---|---|---|"]
     n = 0
     for r in a["rows"]:
         s = rb.get(r["id"], dict(verdict="absent", value=None))

@@ -90,9 +90,15 @@ def last_quarter_change(series) -> float:
     s = np.asarray(series, dtype=float)
     return float(abs(s[-1] - s[(3 * (len(s) - 1)) // 4])) if len(s) >= 2 else math.nan
 
-def converged(what: str, series: Callable[[dict], list], tol: float) -> Gate:
-    "A gate: the curve `series(metrics)` moved by at most `tol` over the last quarter of training."
-    return Gate(f"converged: {what} moved ≤ {tol:g} over the last quarter", lambda m: last_quarter_change(series(m)), hi=tol)
+def converged(what: str, curves: Callable[[dict], list], tol: float) -> Gate:
+    """A gate: every curve of `curves(metrics)` (one curve, or a list of curves: every model a claim reads) moved by at
+    most `tol` over its last quarter of training. Its value is the largest move; a curve too short gives nan and fails."""
+    def worst(m):
+        cs = list(curves(m))
+        cs = [cs] if cs and np.ndim(cs[0]) == 0 else cs
+        if not cs: raise KeyError(f"curves of {what}")
+        return float(np.max([last_quarter_change(c) for c in cs]))
+    return Gate(f"converged: {what} moved ≤ {tol:g} over the last quarter", worst, hi=tol)
 
 # %% ../nbs/07a_study.ipynb #c021
 @dataclass

@@ -17,7 +17,7 @@ CASES = [pytest.param(slug, c.id, id=f"{slug}-{c.id}") for slug, st in STUDIES.i
 
 
 def scale_to_test(c: Claim) -> str:
-    "A scale the claim runs at, an interval scale where it has one (where replicas count)."
+    "A scale the claim runs at: gpu or cpu where it runs there, else its first."
     return next((s for s in ("gpu", "cpu") if s in c.scales), c.scales[0])
 
 

@@ -292,7 +292,7 @@ def setting_splits(rows: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(np.flatnonzero([k != g for k in keys]), np.flatnonzero([k == g for k in keys])) for g in sorted(set(keys))]
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c029
-from ..study import Study, Claim, Gate, holds, last_quarter_change
+from ..study import Study, Claim, Gate, holds, converged
 
 def _s1(m):
     accs = [r["id_acc"] for r in m["10_population"]["models"]]
@@ -335,19 +335,17 @@ MIN_CLASS = 2                              # models on each side of OOD accuracy
 
 def _lr_steps(m): p = m["10_population"]; return p["lr"] * p["steps"]
 
-def _ood_drift(m):
-    "The largest last-quarter change of a layer group's mean OOD-accuracy curve."
+def _group_ood_curves(m) -> list:
+    "Each layer group's mean OOD-accuracy curve over training."
     groups = {}
     for r in m["10_population"]["models"]: groups.setdefault(r["n_layer"], []).append(r["ood_curve"])
-    if not groups: raise KeyError("models")
-    return max(last_quarter_change(np.mean(np.array(c, dtype=float), axis=0)) for c in groups.values())
+    return [np.mean(np.array(c, dtype=float), axis=0) for c in groups.values()]
 
 def _classes(m): e = m["30_predict"]; return min(e["n_hier"], e["n_models"] - e["n_hier"])
 
 REGIME = Gate(f"regime: lr × steps ≥ {PAPER_LR_STEPS:g}, the paper's first checkpoint (200K examples at batch 32, lr 1e-4)",
               _lr_steps, lo=PAPER_LR_STEPS)
-STABLE = Gate(f"converged: every layer group's mean OOD accuracy moved ≤ {OOD_DRIFT:g} over the last quarter of training",
-              _ood_drift, hi=OOD_DRIFT)
+STABLE = converged("every layer group's mean OOD accuracy", _group_ood_curves, OOD_DRIFT)
 CLASSES = Gate(f"measurable: ≥ {MIN_CLASS} kept models with OOD accuracy > 0.8 and ≥ {MIN_CLASS} without", _classes, lo=MIN_CLASS)
 
 def _models(m, f):

@@ -13,7 +13,7 @@ from scipy.ndimage import gaussian_filter, zoom
 from transformers import PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from ..study import Study, Claim, Gate, holds, last_quarter_change
+from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
 __all__ = ['TEXTURES', 'CLASSES', 'REGIONS', 'LOW3', 'FOG', 'BLUR', 'SEVERITY', 'S3_PAPER', 'FOG_SNR_PAPER', 'FOG_SNR_TOL',
@@ -375,14 +375,14 @@ def _lf_regime(variant) -> Gate:
 
 def _converged(cells) -> Gate:
     "Every model of `cells(m)` ([(variant, k)], LFC pruning) moved ≤ LOSS_TOL nats over its last quarter of training."
-    def worst(m):
-        changes = []
+    def curves(m):
+        out = []
         for v, k in cells(m):
             rows = [r for r in m["20_train"]["models"] if (r["variant"], r["kind"], r["k"]) == (v, "low", k)]
             if not rows: raise KeyError(f"20_train {v} k={k}")
-            changes += [last_quarter_change(r["loss_curve"]) for r in rows]
-        return float(np.max(changes))                  # nan (a curve too short) propagates: the gate fails
-    return Gate(f"converged: training loss of every model read moved ≤ {LOSS_TOL:g} nats over its last quarter", worst, hi=LOSS_TOL)
+            out += [r["loss_curve"] for r in rows]
+        return out
+    return converged("training loss (nats) of every model read", curves, LOSS_TOL)
 
 def _pruned(v): return lambda m: [(v, 0), (v, _kstar(m, v))]
 

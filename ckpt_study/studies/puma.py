@@ -569,7 +569,7 @@ def speedup_rows(results: list[dict], taus=(0.5, 0.9)) -> list[dict]:
     return rows
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c045
-from ..study import Study, Claim, Gate, holds, last_quarter_change
+from ..study import Study, Claim, Gate, holds, converged
 
 def _arm_runs(m, cell=None, arm=None) -> list[dict]:
     return [r for r in m["20_train"]["jobs"] if r["curve"] and (cell is None or r["cell"] == cell)
@@ -685,9 +685,8 @@ def learns_gate(where: str, cell) -> Gate:
 
 def settled_gate(where: str, key: str, cell) -> Gate:
     what, unit = {"solve_rate": ("solve rate", ""), "val_loss": ("random-mask loss", " nats")}[key]
-    return Gate(f"converged: MDM's {what} in {where} moved ≤ {SETTLED[key]:g}{unit} over the last quarter, every seed",
-                lambda m: max(last_quarter_change([p[key] for p in r["curve"]]) for r in _runs_of(m, cell(m), "mdm")),
-                hi=SETTLED[key])
+    return converged(f"MDM's {what}{unit and f' ({unit.strip()})'} in {where}, every seed",
+                     lambda m: [[p[key] for p in r["curve"]] for r in _runs_of(m, cell(m), "mdm")], SETTLED[key])
 
 TAU_AT_START = Gate("defined: τ = 50% not met at step 0 (steps to τ > 0, MDM and PUMA, every seed)",
                     lambda m: min(min(r["mdm_steps_0.5"], r["arm_steps_0.5"]) for r in _primary(m)), lo=1e-9)

@@ -12,14 +12,15 @@ import datasets
 from ..data import MarkovLanguage, draw_unique
 from ..tok import word_tokenizer
 from ..metrics import bootstrap_ci
-from ..study import Study, Claim, Gate, holds, last_quarter_change
+from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
 __all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'S1', 'P1', 'PRETRAIN_CLAIMS', 'PIPELINES', 'TOL_RL', 'NAMES', 'S2',
-           'SFT_LEARNS', 'A6_GATES', 'POST_CLAIMS', 'STUDY', 'make_tokenizer', 'reduction_trace', 'math_problem',
-           'reverse_example', 'build_data', 'parse_answer', 'parse_steps', 'solves', 'grade', 'reward',
-           'group_advantages', 'token_logprobs', 'grpo_loss', 'rollout_rows', 'grpo_step', 'sft_rows',
-           'parallel_average_step', 'encode_prompts', 'evaluate_model', 'example']
+           'SFT_LEARNS', 'RL_CONVERGED_LAST', 'SFT_RL_CONVERGED_LAST', 'A6_GATES', 'POST_CLAIMS', 'STUDY',
+           'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example', 'build_data', 'parse_answer',
+           'parse_steps', 'solves', 'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss',
+           'rollout_rows', 'grpo_step', 'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model',
+           'example']
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c005
 DIGITS = list("0123456789")
@@ -331,9 +332,8 @@ NAMES = dict(rl="RL", sft_rl="SFT→RL", parallel="parallel averaging")
 
 def _converged(pipe: str, where_text: str, where) -> Gate:
     "A gate: the training-rollout accuracy of `pipe` moved ≤ TOL_RL between the last two quarters, at every checkpoint `where(m)`."
-    return Gate(f"converged: {NAMES[pipe]} training-rollout accuracy (quarter means) moved ≤ {TOL_RL:g} over the last "
-                f"quarter, {where_text}",
-                lambda m: float(np.max([last_quarter_change(_quarters(_history(m, f, pipe))) for f in where(m)])), hi=TOL_RL)
+    return converged(f"{NAMES[pipe]} training-rollout accuracy (quarter means) {where_text}",
+                     lambda m: [_quarters(_history(m, f, pipe)) for f in where(m)], TOL_RL)
 
 def _s2(m):
     e, rows, fr = _post(m)
@@ -343,6 +343,8 @@ def _s2(m):
 S2 = Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ">", 0.10,
            kind="sanity", flip=lambda m: _set(m, 1.0, "sft", "pass@1", 0.05))
 SFT_LEARNS = holds(S2)
+RL_CONVERGED_LAST = _converged("rl", "at the last checkpoint", _last)
+SFT_RL_CONVERGED_LAST = _converged("sft_rl", "at the last checkpoint", _last)
 
 def _a1a(m):
     e, rows, _ = _post(m); (f,) = _early(m)
@@ -437,7 +439,7 @@ POST_CLAIMS = [
           flip=lambda m: _set(m, 1.0, "sft_rl", "pass@1", 0.60),
           gates=[_regime("base pass@k at the last checkpoint ≥ 0.555, the paper's 20B level (base pass@32 55.5), from which "
                          "its SFT→RL − RL gap is ≤ 5 pt", _last, lo=0.555),
-                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last), _converged("sft_rl", "at the last checkpoint", _last)]),
+                 SFT_LEARNS, RL_CONVERGED_LAST, SFT_RL_CONVERGED_LAST]),
     Claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at every checkpoint ≥ 20%", "55.9 vs 42.4 at 44B", _a2,
           ">", 0.0, flip=lambda m: _set(m, 0.4, "sft", "pass@1", 0.45),
           gates=[_regime("base pass@k ≥ 0.424 at every checkpoint ≥ 20%, the paper's 10B level (base pass@32 42.4), from which "
@@ -452,19 +454,19 @@ POST_CLAIMS = [
           "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a, ">", 0.0, flip=lambda m: _set(m, 1.0, "sft_rl", "pass@32", 0.90),
           gates=[_regime("base pass@k at the last checkpoint ≥ 0.328, the paper's earliest SFT→RL checkpoint (6B tokens, "
                          "base pass@32 32.8)", _last, lo=0.328),
-                 SFT_LEARNS, _converged("sft_rl", "at the last checkpoint", _last)]),
+                 SFT_LEARNS, SFT_RL_CONVERGED_LAST]),
     Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8",
           _a4b, ">=", 0.0, scales=("gpu",), flip=lambda m: m["40_evaluate"]["slopes"].update(rl=-1e-4),
           gates=[_regime("base pass@k at the last checkpoint ≥ 0.455, the paper's 14B checkpoint (base pass@32 45.5) where "
                          "its along-RL curves are measured", _last, lo=0.455),
-                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last), _converged("sft_rl", "at the last checkpoint", _last)]),
+                 SFT_LEARNS, RL_CONVERGED_LAST, SFT_RL_CONVERGED_LAST]),
     Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5,
           ">=", 0.0, flip=lambda m: _set(m, 1.0, "sft", "reverse_em", 0.60),
           gates=[_regime("base pass@k at the last checkpoint ≥ 0.25, the paper's general-ability checkpoints (4B tokens: "
                          "base pass@32 25.0; 44B)", _last, lo=0.25),
                  Gate("measurable: base general score at the last checkpoint ≥ 0.03 (room for SFT's 3-pt drop)",
                       lambda m: _at(_post(m)[1], _last(m)[0], "base", "reverse_em"), lo=0.03),
-                 SFT_LEARNS, _converged("rl", "at the last checkpoint", _last)]),
+                 SFT_LEARNS, RL_CONVERGED_LAST]),
     Claim("A6", "Data mix beats scale: after RL on 7–8-term problems, pass@1 and pass@k of the 1× model pre-trained on 40% "
           "math exceed those of the 2×-width model on the 15% mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6,
           ">", 0.0, scales=("gpu",), flip=_a6_flip, gates=A6_GATES),
