@@ -66,7 +66,7 @@ def cmd_list(args) -> None:
         steps = [s + (f" ({'/'.join(st.only[s])} only)" if s in st.only else "") for s in st.chain]
         print(f"  chain: {' -> '.join(steps)}   scales: {', '.join(st.params)}")
         for k, p in declared(st).items():
-            if k not in ("scale", "seed", "run_dir"): print(f"    -p {k}={p.default!r}  ({p.type}) {p.help}")
+            if k not in ("scale", "seed", "run_dir"): print(f"    -p {k}={p.default!r}  ({p.type}{f', {p.range}' if p.range else ''}) {p.help}")
         for c in st.claims:
             print(f"  {c.id} [{c.kind}]: {c.statement}  [paper: {c.paper}; effect {c.side} {c.threshold:g}; scales: {', '.join(c.scales)}]")
             for g in c.gates: print(f"      gate: {g.name}")

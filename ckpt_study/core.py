@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import configparser, contextlib, datetime as dt, json, os, tempfile, shutil
+import configparser, contextlib, datetime as dt, hashlib, json, os, tempfile, shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +12,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PACKAGE_ROOT', 'DEFAULT_SETTINGS', 'SCALES', 'project_root', 'Settings', 'load_settings', 'resolve_scale',
+__all__ = ['PACKAGE_ROOT', 'DEFAULT_SETTINGS', 'SCALES', 'MANIFEST', 'project_root', 'Settings', 'load_settings', 'resolve_scale',
            'seed_everything', 'default_device', 'evaluating', 'make_accelerator', 'utc_stamp', 'new_run_dir',
-           'atomic_write', 'write_json', 'CorruptFile', 'read_json', 'replace_dir', 'surviving_dir', 'staging_dir']
+           'atomic_write', 'write_json', 'CorruptFile', 'read_json', 'replace_dir', 'surviving_dir', 'staging_dir',
+           'sha256_file', 'write_manifest', 'verified', 'save_folder']
 
 # %% ../nbs/00_core.ipynb #c005
 PACKAGE_ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().parent / "ckpt_study"
@@ -145,3 +146,39 @@ def staging_dir(dst: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(dir=dst.parent, prefix=f".{dst.name}.tmp"))
     os.chmod(tmp, 0o755)   # mkdtemp makes folders private; published and run folders are meant to be read
     return tmp
+
+# %% ../nbs/00_core.ipynb #c018
+MANIFEST = "MANIFEST.json"
+
+def sha256_file(path: str | Path) -> str:
+    "The sha256 of a file's bytes, read in 1 MiB chunks."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
+    return h.hexdigest()
+
+def write_manifest(folder: str | Path) -> Path:
+    "Record the sha256 of every file under `folder` (subfolders too) in `folder/MANIFEST.json`, atomically."
+    folder = Path(folder)
+    files = {p.relative_to(folder).as_posix(): sha256_file(p)
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+    return write_json(folder / MANIFEST, dict(files=files))
+
+def verified(folder: str | Path) -> Path:
+    "`folder`, once every file its manifest lists is there with its recorded sha256; else `CorruptFile` naming the file."
+    folder, fix = Path(folder), "rerun the step that writes it, or start over with --fresh"
+    m = folder / MANIFEST
+    if not folder.is_dir(): raise CorruptFile(f"{folder} is missing; {fix}")
+    if not m.is_file(): raise CorruptFile(f"{m} is missing: {folder} is incomplete or was not written by this code; {fix}")
+    for rel, digest in read_json(m)["files"].items():
+        f = folder / rel
+        if not f.is_file(): raise CorruptFile(f"{f} is missing (listed in {m}); {fix}")
+        if sha256_file(f) != digest: raise CorruptFile(f"{f} does not match its sha256 in {m} (changed or damaged); {fix}")
+    return folder
+
+def save_folder(dst: str | Path, write) -> Path:
+    "`write(tmp)` fills a staging folder, which gets its manifest and then replaces `dst`: `dst` is whole and verifiable, or absent."
+    tmp = staging_dir(Path(dst))
+    try: write(tmp); write_manifest(tmp)
+    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
+    return replace_dir(tmp, Path(dst))

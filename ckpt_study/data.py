@@ -5,12 +5,15 @@ tokenised `datasets.Dataset`s for language modelling."""
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
+from pathlib import Path
 from typing import Callable, Hashable, Iterable
 import numpy as np
 import datasets
 
+from .core import save_folder, verified
+
 # %% auto #0
-__all__ = ['MarkovLanguage', 'draw_unique', 'lm_dataset']
+__all__ = ['MarkovLanguage', 'draw_unique', 'lm_dataset', 'save_data', 'load_data']
 
 # %% ../nbs/01_data.ipynb #c005
 class MarkovLanguage:
@@ -73,3 +76,12 @@ def lm_dataset(texts: Iterable[str], tokenizer, max_len: int, add_bos: bool = Tr
     for i, e in enumerate(ids): rows[i, :len(e)] = e; mask[i, :len(e)] = 1
     ds = datasets.Dataset.from_dict({"input_ids": rows, "attention_mask": mask, "labels": np.where(mask == 1, rows, -100)})
     return ds.with_format("torch")
+
+# %% ../nbs/01_data.ipynb #c021
+def save_data(ds: datasets.Dataset | datasets.DatasetDict, path: str | Path) -> Path:
+    "`ds.save_to_disk` into `path` as a verified folder."
+    return save_folder(path, lambda tmp: ds.save_to_disk(str(tmp)))
+
+def load_data(path: str | Path) -> datasets.Dataset | datasets.DatasetDict:
+    "The data `save_data` wrote to `path`, once its manifest checks."
+    return datasets.load_from_disk(str(verified(path)))

@@ -5,7 +5,7 @@ versioned claims.json, publishing runs into `figures/` with their provenance, co
 
 # %% ../nbs/08_pipeline.ipynb #c002
 from __future__ import annotations
-import ast, difflib, hashlib, importlib, io, pkgutil, platform, re, shutil, subprocess, time, tokenize
+import ast, difflib, hashlib, importlib, inspect, io, logging, math, os, pkgutil, platform, re, shutil, subprocess, time, tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,11 +15,11 @@ from .core import (load_settings, resolve_scale, new_run_dir, read_json, write_j
 from .study import PAPERS, VERDICTS, SCHEMA, RUNNER_PARAMS, Study, tally
 
 # %% auto #0
-__all__ = ['COERCE', 'UsageError', 'ChainError', 'Interrupted', 'Param', 'read_notebook', 'notebook_parameters', 'coerce',
-           'study_dir', 'notebook_path', 'declared', 'resolve', 'all_studies', 'get_study', 'notebook_run_dir',
-           'merged_metrics', 'evaluate_runs', 'evaluate_claims', 'hold_run', 'execute_step', 'run_chain', 'code_files',
-           'code_fingerprint', 'publish', 'read_claims', 'published', 'claims_table', 'tally_cell',
-           'scorecard_markdown', 'published_claims_markdown', 'compare_runs']
+__all__ = ['COERCE', 'UsageError', 'ChainError', 'Interrupted', 'Range', 'Param', 'parse_range', 'read_notebook',
+           'notebook_parameters', 'coerce', 'study_dir', 'notebook_path', 'declared', 'resolve', 'all_studies',
+           'get_study', 'notebook_run_dir', 'save_metrics', 'merged_metrics', 'evaluate_runs', 'evaluate_claims',
+           'hold_run', 'execute_step', 'run_chain', 'code_files', 'code_fingerprint', 'publish', 'read_claims',
+           'published', 'claims_table', 'tally_cell', 'scorecard_markdown', 'published_claims_markdown', 'compare_runs']
 
 # %% ../nbs/08_pipeline.ipynb #c007
 class UsageError(ValueError): "Bad input, refused before anything runs."
@@ -27,12 +27,49 @@ class ChainError(RuntimeError): "A chain notebook failed."
 class Interrupted(KeyboardInterrupt): "Ctrl-C during a chain step: the run stays resumable."
 
 # %% ../nbs/08_pipeline.ipynb #c012
+@dataclass(frozen=True)
+class Range:
+    "The values a number may take: from `lo` to `hi`, each end open or closed; an infinite end is no bound."
+    lo: float = -math.inf
+    hi: float = math.inf
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __contains__(self, x) -> bool:
+        return (self.lo < x if self.lo_open else self.lo <= x) and (x < self.hi if self.hi_open else x <= self.hi)
+
+    def __str__(self) -> str:
+        num = lambda v: str(int(v)) if float(v).is_integer() else repr(float(v))
+        if self.hi == math.inf: return f"{'>' if self.lo_open else '>='} {num(self.lo)}"
+        if self.lo == -math.inf: return f"{'<' if self.hi_open else '<='} {num(self.hi)}"
+        return f"in {'(' if self.lo_open else '['}{num(self.lo)}, {num(self.hi)}{')' if self.hi_open else ']'}"
+
 @dataclass
 class Param:
     name: str
     type: str            # int | float | str | bool | list | dict
     default: object
     help: str = ""
+    range: Range | None = None   # of an int or float, or of each number in a list
+
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_BOUND = re.compile(rf"(>=|<=|>|<)\s*({_NUM})\s*(?::\s*(.*))?")
+_INTERVAL = re.compile(rf"in\s*([\[(])\s*({_NUM})\s*,\s*({_NUM})\s*([\])])\s*(?::\s*(.*))?")
+
+def parse_range(note: str) -> tuple[Range | None, str]:
+    """The range declared at the start of a parameter's comment and the help text after it (`None` and the whole
+    comment when it declares none). A comment that starts like a range but is none is refused: a typo must not
+    silently drop the check."""
+    if m := _BOUND.fullmatch(note):
+        v = float(m[2])
+        return (Range(lo=v, lo_open=m[1] == ">") if m[1][0] == ">" else Range(hi=v, hi_open=m[1] == "<")), m[3] or ""
+    if m := _INTERVAL.fullmatch(note):
+        r = Range(float(m[2]), float(m[3]), m[1] == "(", m[4] == ")")
+        if r.lo > r.hi or (r.lo == r.hi and (r.lo_open or r.hi_open)): raise ValueError(f"empty range {note!r}")
+        return r, m[5] or ""
+    if re.match(r"[<>]|in\s*[\[(]", note):
+        raise ValueError(f"malformed range {note!r}: write e.g. `>= 1: help` or `in [0, 1]: help`")
+    return None, note
 
 def _comments(src: str) -> dict[int, str]:
     return {t.start[0]: t.string.lstrip("# ").strip() for t in tokenize.generate_tokens(io.StringIO(src).readline)
@@ -53,10 +90,21 @@ def notebook_parameters(path: str | Path) -> dict[str, Param]:
     for node in ast.parse(src).body:
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
             raise ValueError(f"{path}: parameters must be typed assignments (`name: int = 1`), line {node.lineno}")
-        typ = ast.unparse(node.annotation)
-        if typ not in COERCE: raise ValueError(f"{path}: parameter {node.target.id} has unsupported type {typ}")
-        out[node.target.id] = Param(node.target.id, typ, ast.literal_eval(node.value), notes.get(node.lineno, ""))
+        out[node.target.id] = _param(path, node, notes.get(node.lineno, ""))
     return out
+
+def _param(path, node: ast.AnnAssign, note: str) -> Param:
+    "One declared parameter; its default must be of its type and in its range."
+    name, typ = node.target.id, ast.unparse(node.annotation)
+    if typ not in COERCE: raise ValueError(f"{path}: parameter {name} has unsupported type {typ}")
+    try: rng, note = parse_range(note)
+    except ValueError as e: raise ValueError(f"{path}: parameter {name}: {e}") from None
+    if rng is not None and typ not in ("int", "float", "list"):
+        raise ValueError(f"{path}: parameter {name}: a range applies to an int, a float or a list's numbers, not to a {typ}")
+    p = Param(name, typ, ast.literal_eval(node.value), note, rng)
+    try: coerce(p, p.default)
+    except UsageError as e: raise ValueError(f"{path}: the default of {e}") from None
+    return p
 
 def _to_bool(v: str) -> bool:
     if v.lower() in ("1", "true", "yes"): return True
@@ -76,7 +124,7 @@ COERCE = {"int": int, "float": float, "str": str, "bool": _to_bool, "list": _lit
 _PYTYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": (list, tuple), "dict": dict}
 
 def coerce(p: Param, value) -> object:
-    "`value` (a command-line string or a Python value) as parameter `p`'s declared type; floats must be finite."
+    "`value` (a command-line string or a Python value) as parameter `p`'s declared type; floats finite, numbers in `p.range`."
     bad = UsageError(f"parameter {p.name} is {p.type}, got {value!r}")
     if isinstance(value, str) and p.type != "str":
         try: value = COERCE[p.type](value)
@@ -84,8 +132,19 @@ def coerce(p: Param, value) -> object:
     if not isinstance(value, _PYTYPES[p.type]) or (p.type in ("int", "float") and isinstance(value, bool)): raise bad
     if p.type == "float":
         value = float(value)
-        if value != value or value in (float("inf"), float("-inf")): raise UsageError(f"parameter {p.name} must be finite, got {value!r}")
+        if not math.isfinite(value): raise UsageError(f"parameter {p.name} must be finite, got {value!r}")
+    if p.range is not None: _check_range(p, value)
     return list(value) if p.type == "list" else value
+
+def _check_range(p: Param, value) -> None:
+    "Refuse a value outside `p.range` (for a list, any of its numbers), naming the parameter, the value and the range."
+    if p.type != "list":
+        if value not in p.range: raise UsageError(f"parameter {p.name} must be {p.range}, got {value!r}")
+        return
+    for x in value:
+        if isinstance(x, bool) or not isinstance(x, (int, float)): continue    # a range bounds numbers only
+        if (isinstance(x, float) and not math.isfinite(x)) or x not in p.range:
+            raise UsageError(f"parameter {p.name}: every number must be {p.range}, got {x!r} in {list(value)!r}")
 
 # %% ../nbs/08_pipeline.ipynb #c016
 def study_dir(study: Study) -> Path:
@@ -95,12 +154,12 @@ def study_dir(study: Study) -> Path:
 def notebook_path(study: Study, step: str) -> Path: return study_dir(study) / f"{step}.ipynb"
 
 def declared(study: Study) -> dict[str, Param]:
-    "Every parameter the chain declares (first declaration wins; types must agree)."
-    out = {}
+    "Every parameter the chain declares (first declaration wins; types and ranges must agree)."
+    out, kind = {}, lambda p: p.type + (f" {p.range}" if p.range else "")
     for step in study.chain:
         for k, p in notebook_parameters(notebook_path(study, step)).items():
-            if k in out and out[k].type != p.type:
-                raise ValueError(f"{study.slug}: parameter {k} is {out[k].type} in one notebook, {p.type} in {step}")
+            if k in out and (out[k].type, out[k].range) != (p.type, p.range):
+                raise ValueError(f"{study.slug}: parameter {k} is {kind(out[k])} in one notebook, {kind(p)} in {step}")
             out.setdefault(k, p)
     return out
 
@@ -145,15 +204,59 @@ def get_study(slug: str) -> Study:
     return studies[slug]
 
 # %% ../nbs/08_pipeline.ipynb #c018
+_HAND_STARTED: dict[str, float] = {}   # run folder -> when this kernel's notebook picked it (a step by hand's wall time)
+
 def notebook_run_dir(slug: str, scale: str, seed: int, run_dir: str = "", needs: str | None = None) -> Path:
-    "`run_dir` if given; else the newest run of `slug` at `scale` holding `metrics/<needs>.json`; else a new run."
+    """`run_dir` if given (the runner gives it); else, by hand, the newest run of `slug` at `scale` holding
+    `metrics/<needs>.json`, or a new run; a run by hand records the calling notebook's parameters in `params.json`."""
     if run_dir: return Path(run_dir)
     runs = Path(load_settings().runs_dir) / slug
     if needs:
         done = sorted(runs.glob(f"{scale}-s{seed}-*/metrics/{needs}.json"))
         if not done: raise FileNotFoundError(f"no {scale} run of {slug} has finished {needs} yet: run that notebook first")
-        return done[-1].parent.parent
-    return new_run_dir(runs.parent, slug, scale, seed)
+        run = done[-1].parent.parent
+    else: run = new_run_dir(runs.parent, slug, scale, seed)
+    if _by_hand(run, missing=True):   # a run the runner made keeps its own params.json
+        _record_hand_params(run, get_study(slug), inspect.currentframe().f_back.f_globals, scale, seed)
+        _HAND_STARTED[str(run.resolve())] = time.perf_counter()
+    return run
+
+def _by_hand(run: Path, missing: bool = False) -> bool:
+    "Whether `run` is a run by hand: its params.json says `by_hand` (or, with `missing`, it has none yet)."
+    p = Path(run) / "params.json"
+    if not p.exists(): return missing
+    doc = read_json(p)
+    return isinstance(doc, dict) and doc.get("by_hand") is True
+
+def _record_hand_params(run: Path, study: Study, ns: dict, scale: str, seed: int) -> None:
+    """Merge into a run by hand's params.json the values the notebook namespace `ns` holds for the chain's parameters
+    (those of the declared type), marked `by_hand`, with the scale, the seed and the folder as the runner writes them."""
+    p, decl = Path(run) / "params.json", declared(study)
+    doc = read_json(p) if p.exists() else {}
+    doc.update({k: ns[k] for k, q in decl.items() if k not in RUNNER_PARAMS and isinstance(ns.get(k), _PYTYPES[q.type])})
+    write_json(p, dict(doc, by_hand=True, scale=scale, seed=seed, run_dir=str(Path(run).resolve())))
+
+def save_metrics(run: str | Path, step: str, values) -> Path:
+    """Write `values` to `run/metrics/<step>.json` atomically (`step` a chain step's name: no path separator, no
+    '.json'); in a run by hand also record the step in progress.json and, after the chain's last step, claims.json."""
+    if not step or any(s in step for s in {"/", "\\", os.sep}) or ".json" in step:
+        raise ValueError(f"metrics step name {step!r}: give a chain step such as '10_pretrain' (no path separator, no '.json')")
+    run = Path(run)
+    path = write_json(run / "metrics" / f"{step}.json", values)
+    if _by_hand(run): _record_hand_step(run, step)
+    return path
+
+def _record_hand_step(run: Path, step: str) -> None:
+    "Mark `step` done in a run by hand's progress.json; after the chain's last step, evaluate the claims into claims.json."
+    study, scale = get_study(run.parent.name), read_json(run / "params.json")["scale"]
+    prog_path = run / "progress.json"
+    progress = read_json(prog_path) if prog_path.exists() else {"done": {}}
+    t0 = _HAND_STARTED.get(str(run.resolve()))
+    progress["done"][step] = None if t0 is None else round(time.perf_counter() - t0, 2)   # None: not timed here
+    write_json(prog_path, progress)
+    steps = study.steps(scale)
+    if step == steps[-1]: evaluate_claims(study, run)
+    elif step in steps: (run / "claims.json").unlink(missing_ok=True)   # its metrics changed: the claims are stale
 
 # %% ../nbs/08_pipeline.ipynb #c020
 def merged_metrics(run_dir: Path) -> dict:
@@ -202,9 +305,18 @@ def _kernel_manager():
                 return await super()._async_launch_kernel(kernel_cmd, **dict(kw, stderr=log))
     return RunKernelManager
 
+class _PapermillInspection(logging.Filter):
+    """Drops papermill's warnings about the parameters cell it cannot read: it skips every line holding two '=' (a
+    `>=` range), and the runner has checked each parameter against the notebook's declaration already."""
+    def filter(self, record) -> bool:
+        return not record.getMessage().startswith(("Unable to parse line", "Passed unknown parameter"))
+
+_PM_QUIET = _PapermillInspection()
+
 def execute_step(study: Study, step: str, run_dir: Path, params: dict) -> float:
     "Execute one chain notebook of `study` into `run_dir` with the `params` it declares; returns its wall seconds."
     import papermill as pm
+    for name in ("papermill", "papermill.translators"): logging.getLogger(name).addFilter(_PM_QUIET)   # added once
     decl, t0 = notebook_parameters(notebook_path(study, step)), time.perf_counter()
     try:
         pm.execute_notebook(str(notebook_path(study, step)), str(Path(run_dir) / f"{step}.ipynb"),
@@ -255,7 +367,8 @@ def code_files(study: Study) -> list[Path]:
     "The files whose code decides a study's results."
     root = load_settings().root
     lib = root / "ckpt_study"
-    files = [lib / "studies" / f"{study.slug}.py", *sorted(study_dir(study).glob("*.ipynb"))]
+    module = lib / "studies" / f"{study.slug}.py"    # absent for a study defined elsewhere with its own `folder`
+    files = ([module] if module.exists() else []) + sorted(study_dir(study).glob("*.ipynb"))
     seen, todo = set(), list(files)
     while todo:
         for mod in _IMPORT.findall(_code_text(todo.pop())):
@@ -266,7 +379,8 @@ def code_files(study: Study) -> list[Path]:
 def code_fingerprint(study: Study) -> str:
     "sha256 (16 hex digits) over the code of `code_files(study)`."
     root, h = load_settings().root, hashlib.sha256()
-    for f in code_files(study): h.update(f"{f.relative_to(root)}\n{_code_text(f)}\n".encode())
+    for f in code_files(study):   # a study's own `folder` may lie outside the checkout: then its notebooks go by name
+        h.update(f"{f.relative_to(root) if f.is_relative_to(root) else f.name}\n{_code_text(f)}\n".encode())
     return h.hexdigest()[:16]
 
 def _git(*args) -> str:

@@ -6,19 +6,23 @@ resume."""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import math, shutil, time
+import json, math, random, shutil, time
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
+from safetensors.torch import load_file, load_model, save_file, save_model
 from transformers import get_cosine_schedule_with_warmup, get_constant_schedule_with_warmup
 
-from .core import evaluating, make_accelerator, read_json, write_json, replace_dir, staging_dir, surviving_dir
+from .core import (evaluating, make_accelerator, read_json, write_json, atomic_write, replace_dir, surviving_dir,
+                             save_folder, verified, write_manifest, CorruptFile)
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'lm_loss', 'gradient_step', 'NonFiniteLoss',
-           'train', 'evaluate_loss']
+__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'save_tree', 'load_tree', 'rng_state',
+           'set_rng_state', 'save_training_state', 'load_training_state', 'TensorBatches', 'lm_loss', 'gradient_step',
+           'NonFiniteLoss', 'train', 'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
 def batch_indices(n: int, batch_size: int, step: int, seed: int) -> torch.Tensor:
@@ -37,8 +41,86 @@ def checkpoint_steps(steps: int, fracs) -> list[int]:
     return sorted({min(steps, max(1, round(f * steps))) for f in fracs})
 
 def checkpoint_dirs(out_dir: str | Path) -> list[Path]:
-    "Saved model checkpoints of a training run, in training order."
-    return sorted(Path(out_dir, "checkpoints").glob("step-*"))
+    """The model checkpoints `checkpoints/plan.json` of a training run lists, in training order, each verified against
+    its manifest: a missing or damaged one raises `CorruptFile` naming it, never a shorter list."""
+    plan = Path(out_dir, "checkpoints", "plan.json")
+    if not plan.is_file():
+        raise CorruptFile(f"{plan} is missing: {out_dir} holds no finished training; rerun the step that trains it, or start over with --fresh")
+    return [verified(plan.parent / f"step-{s:06d}") for s in read_json(plan)["checkpoints"]]
+
+# %% ../nbs/04_train.ipynb #c009b
+def _encode(o, tensors: dict):
+    "`o` as JSON, its tensors and arrays moved into `tensors`."
+    if isinstance(o, torch.Tensor):
+        key = f"t{len(tensors)}"; tensors[key] = o.detach().cpu().contiguous(); return {"__tensor__": key}
+    if isinstance(o, np.ndarray):
+        key = f"t{len(tensors)}"; tensors[key] = torch.from_numpy(np.ascontiguousarray(o)); return {"__ndarray__": key}
+    if isinstance(o, (np.integer, np.floating)): o = o.item()
+    if isinstance(o, float) and not math.isfinite(o): return {"__float__": repr(o)}
+    if o is None or isinstance(o, (bool, int, float, str)): return o
+    if isinstance(o, list): return [_encode(v, tensors) for v in o]
+    if isinstance(o, tuple): return {"__tuple__": [_encode(v, tensors) for v in o]}
+    if isinstance(o, dict):
+        if all(isinstance(k, str) and not k.startswith("__") for k in o): return {k: _encode(v, tensors) for k, v in o.items()}
+        return {"__items__": [[_encode(k, tensors), _encode(v, tensors)] for k, v in o.items()]}
+    raise TypeError(f"cannot save a {type(o).__name__} without pickle: give its state as tensors, arrays, numbers and containers")
+
+def _decode(o, tensors: dict):
+    if isinstance(o, list): return [_decode(v, tensors) for v in o]
+    if not isinstance(o, dict): return o
+    if "__tensor__" in o: return tensors[o["__tensor__"]]
+    if "__ndarray__" in o: return tensors[o["__ndarray__"]].numpy()
+    if "__float__" in o: return float(o["__float__"])
+    if "__tuple__" in o: return tuple(_decode(v, tensors) for v in o["__tuple__"])
+    if "__items__" in o: return {_decode(k, tensors): _decode(v, tensors) for k, v in o["__items__"]}
+    return {k: _decode(v, tensors) for k, v in o.items()}
+
+def save_tree(stem: str | Path, obj) -> None:
+    "`obj` as `<stem>.json` (its structure and numbers) and `<stem>.safetensors` (its tensors); nothing pickled."
+    tensors = {}
+    skeleton = _encode(obj, tensors)
+    save_file(tensors, f"{stem}.safetensors")
+    atomic_write(f"{stem}.json", json.dumps(skeleton) + "\n")
+
+def load_tree(stem: str | Path):
+    "The object `save_tree(stem, ·)` saved."
+    return _decode(read_json(f"{stem}.json"), load_file(f"{stem}.safetensors"))
+
+def rng_state() -> dict:
+    "This process's Python, NumPy, torch and CUDA random states."
+    return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(),
+                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+
+def set_rng_state(s: dict) -> None:
+    random.setstate(s["python"]); np.random.set_state(s["numpy"]); torch.set_rng_state(s["torch"])
+    if s["cuda"]: torch.cuda.set_rng_state_all(s["cuda"])
+
+def save_training_state(d: Path, acc, model, opt, objects) -> None:
+    "Each process's RNG state; from the main process the weights, the optimiser and `objects` (scheduler, …)."
+    d.mkdir(parents=True, exist_ok=True)
+    save_tree(d / f"rng-{acc.process_index}", rng_state())
+    if acc.is_main_process:
+        save_model(acc.unwrap_model(model), str(d / "model.safetensors"))
+        save_tree(d / "optimizer", opt.state_dict())
+        save_tree(d / "objects", [o.state_dict() for o in objects])
+
+def load_training_state(d: Path, acc, model, opt, objects) -> None:
+    "Restore what `save_training_state` saved into the live model, optimiser, `objects` and RNG."
+    load_model(acc.unwrap_model(model), str(d / "model.safetensors"))
+    opt.load_state_dict(load_tree(d / "optimizer"))
+    states = load_tree(d / "objects")
+    if len(states) != len(objects): raise CorruptFile(f"{d}: resume state holds {len(states)} objects, this training has {len(objects)}")
+    for o, s in zip(objects, states): o.load_state_dict(s)
+    set_rng_state(load_tree(d / f"rng-{acc.process_index}"))
+
+# %% ../nbs/04_train.ipynb #c009e
+class TensorBatches:
+    "Batches for `train` from tensors of one length: `len`, and `[indices]` → a dict of those rows."
+    def __init__(self, **columns):
+        self.columns = {k: v if torch.is_tensor(v) else torch.as_tensor(np.asarray(v)) for k, v in columns.items()}
+        if len({len(v) for v in self.columns.values()}) != 1: raise ValueError(f"columns of different lengths: { {k: len(v) for k, v in self.columns.items()} }")
+    def __len__(self) -> int: return len(next(iter(self.columns.values())))
+    def __getitem__(self, idx) -> dict: return {k: v[idx] for k, v in self.columns.items()}
 
 # %% ../nbs/04_train.ipynb #c011
 def lm_loss(model, batch: dict) -> torch.Tensor:
@@ -68,7 +150,8 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     """Train `model` on `dataset` (a `datasets.Dataset`) for `steps` AdamW updates with a warm-up then a cosine decay
     to 0 (or a constant rate); save checkpoints at `checkpoint_fracs`; resume from `out_dir/checkpoints/last` if
     present. `step_fn(model, batch, opt, acc) -> (loss, logs)` replaces the plain `gradient_step` (e.g. with two
-    optimisers, whose extra state goes in `checkpoint_objects` so that resume stays exact).
+    optimisers, whose extra state goes in `checkpoint_objects`, objects with `state_dict`/`load_state_dict` whose
+    state `save_tree` can hold, so that resume stays exact).
     Returns the loss history, the checkpoints and the throughput."""
     out_dir = Path(out_dir)
     acc = accelerator or make_accelerator(project_dir=out_dir / "tensorboard")
@@ -78,7 +161,7 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     model, opt = acc.prepare(model, opt)
     # the scheduler stays unwrapped: accelerate would step it once per process, but each step here is one global
     # batch split across processes, so the schedule must advance once per step whatever the number of processes
-    for obj in (sched, *checkpoint_objects): acc.register_for_checkpointing(obj)
+    objects = (sched, *checkpoint_objects)
     step_fn = step_fn or (lambda m, b, o, a: gradient_step(m, b, o, a, loss_fn=loss_fn, grad_clip=grad_clip))
     ckpts = set(checkpoint_steps(steps, checkpoint_fracs))
     resume_every = resume_every or max(1, steps // 10)
@@ -86,23 +169,26 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
 
     state = dict(step=0, tokens=0, history=[], train_seconds=0.0)
     if (found := surviving_dir(last)) is not None:
-        acc.load_state(str(found / "state"))
+        load_training_state(verified(found) / "state", acc, model, opt, objects)
         state = read_json(found / "trainer_state.json")
     if acc.log_with: acc.init_trackers(desc.replace(" ", "_"))
 
+    def checkpoint(d: Path, step: int):
+        acc.unwrap_model(model).save_pretrained(d)
+        write_json(d / "trainer_state.json", dict(step=step, tokens=state["tokens"], frac=step / steps))
+
     def save(step):
-        if acc.is_main_process and step in ckpts:
-            d = out_dir / "checkpoints" / f"step-{step:06d}"
-            tmp = staging_dir(d)
-            acc.unwrap_model(model).save_pretrained(tmp)
-            write_json(tmp / "trainer_state.json", dict(step=step, tokens=state["tokens"], frac=step / steps))
-            replace_dir(tmp, d)
+        if acc.is_main_process:
+            write_json(out_dir / "checkpoints" / "plan.json", dict(steps=steps, checkpoints=sorted(ckpts)))
+            if step in ckpts: save_folder(out_dir / "checkpoints" / f"step-{step:06d}", lambda d: checkpoint(d, step))
         tmp = last.with_name(".last.tmp")     # one fixed name: every process writes its RNG state there
         if acc.is_main_process: shutil.rmtree(tmp, ignore_errors=True)
         acc.wait_for_everyone()
-        acc.save_state(str(tmp / "state"))
+        save_training_state(tmp / "state", acc, model, opt, objects)
+        acc.wait_for_everyone()
         if acc.is_main_process:
             write_json(tmp / "trainer_state.json", state)
+            write_manifest(tmp)
             replace_dir(tmp, last)
         acc.wait_for_everyone()
 

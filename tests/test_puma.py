@@ -23,7 +23,7 @@ def test_jobs_and_models(smoke_run):
         assert "confident_error" in j["curve"][-1] and "solve_rate_u3" in j["curve"][-1]
         final = load_denoiser(smoke_run / "models" / "4x4-d32-scratch" / f"{j['arm']}-s{j['replica']}" / "final")
         assert final.config.sudoku_size == 4 and not final.config.is_decoder
-        assert (smoke_run / "models" / "4x4-d32-scratch" / f"{j['arm']}-s{j['replica']}" / "train.log").exists()  # worker log
+        assert (smoke_run / "models" / "4x4-d32-scratch" / f"{j['arm']}-s{j['replica']}" / "job.log").exists()  # worker log
     k4 = [j for j in jobs if j["arm"] == "k4"]
     assert all(j["pool"]["fresh_per_step"] == 16 and j["pool"]["mismatches"] == 0 and j["pool"]["forwards_per_step"] == 1 for j in k4)
     assert all(j["pool"]["fresh"] == 200 * 64 for j in jobs if j["arm"] == "k1")

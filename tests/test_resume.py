@@ -15,8 +15,12 @@ from ckpt_study.core import read_json
 SCRIPT = Path(__file__).with_name("_tiny_train.py")
 
 
-def start(out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(SCRIPT), str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def start(out: Path, *steps) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(SCRIPT), str(out), *map(str, steps)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish(out: Path, *steps) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), str(out), *map(str, steps)], capture_output=True, text=True, timeout=300)
 
 
 def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
@@ -49,3 +53,36 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     # the mid-run checkpoint written before the kill is the same too
     assert load_file(full / "checkpoints" / "step-000120" / "model.safetensors")["lm_head.weight"].equal(
         load_file(killed / "checkpoints" / "step-000120" / "model.safetensors")["lm_head.weight"])
+
+
+def test_resume_state_holds_no_pickle_and_a_planted_one_is_never_loaded(tmp_path):
+    """#13 defect 4: the resume state held custom_checkpoint_0.pkl, random_states_0.pkl and optimizer.bin, and a planted
+    payload there ran on resume. Now tensors are safetensors and the rest JSON; a planted pickle is never opened."""
+    import pickle
+    out = tmp_path / "run"
+    assert finish(out, 20).returncode == 0
+    state = out / "checkpoints" / "last" / "state"
+    names = sorted(p.name for p in state.iterdir())
+    assert all(n.endswith((".safetensors", ".json")) for n in names), names
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+    for name in ("custom_checkpoint_0.pkl", "random_states_0.pkl", "optimizer.bin"):
+        (state / name).write_bytes(pickle.dumps(Payload()))
+    r = finish(out, 40)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert not marker.exists(), "a planted pickle was loaded"
+    assert read_json(out / "checkpoints" / "last" / "trainer_state.json")["step"] == 40
+
+
+def test_damaged_resume_state_is_refused(tmp_path):
+    """#13 defect 2: zeroing 4 KB inside last/state/model.safetensors used to resume silently into different weights."""
+    out = tmp_path / "run"
+    assert finish(out, 20).returncode == 0
+    w = out / "checkpoints" / "last" / "state" / "model.safetensors"
+    b = bytearray(w.read_bytes()); b[-4096:] = bytes(4096); w.write_bytes(bytes(b))
+    r = finish(out, 40)
+    assert r.returncode != 0 and "state/model.safetensors does not match its sha256" in r.stderr, r.stderr[-2000:]
+    assert not (out / "checkpoints" / "step-000040").exists()

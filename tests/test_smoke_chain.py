@@ -111,6 +111,40 @@ def test_interrupted_chain_resumes_where_it_stopped(smoke_run, tmp_path):
     assert (copy / "checkpoints" / "step-000200" / "model.safetensors").stat().st_mtime_ns == before
 
 
+def rerun_step(smoke_run, tmp_path, step):
+    "A copy of the finished run with `step` (and what follows it) marked unfinished, ready to be resumed."
+    runs = tmp_path / "runs"
+    copy = runs / "rl_excursions" / smoke_run.name
+    shutil.copytree(smoke_run, copy)
+    prog = read_json(copy / "progress.json")
+    prog["done"] = {s: v for s, v in prog["done"].items() if STEPS.index(s) < STEPS.index(step)}
+    (copy / "progress.json").write_text(json.dumps(prog))
+    (copy / "claims.json").unlink()
+    return runs, copy
+
+
+def test_missing_checkpoint_stops_the_chain(smoke_run, tmp_path):
+    """#13 defect 1: a deleted checkpoint used to leave step 20 evaluating the others (exit 0, S1 flipped); now the
+    chain stops naming it, and no verdict is written."""
+    runs, copy = rerun_step(smoke_run, tmp_path, "20_checkpoints")
+    shutil.rmtree(copy / "checkpoints" / "step-000020")
+    r = run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs), check=False)
+    last = r.stderr.strip().splitlines()[-1]
+    assert r.returncode == 1 and "chain failed" in last and "step-000020 is missing" in last, r.stderr[-2000:]
+    assert not (copy / "claims.json").exists()
+
+
+def test_damaged_checkpoint_stops_the_chain(smoke_run, tmp_path):
+    """#13 defect 2: zeroed bytes inside a checkpoint's weights used to shift step 20's metrics silently."""
+    runs, copy = rerun_step(smoke_run, tmp_path, "20_checkpoints")
+    w = copy / "checkpoints" / "step-000200" / "model.safetensors"
+    b = bytearray(w.read_bytes()); b[-4096:] = bytes(4096); w.write_bytes(bytes(b))
+    r = run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs), check=False)
+    last = r.stderr.strip().splitlines()[-1]
+    assert r.returncode == 1 and "step-000200/model.safetensors does not match its sha256" in last, r.stderr[-2000:]
+    assert not (copy / "claims.json").exists()
+
+
 def strip_timing(o):
     if isinstance(o, dict):
         return {k: strip_timing(v) for k, v in o.items() if k not in TIMING}

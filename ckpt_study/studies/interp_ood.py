@@ -14,8 +14,8 @@ __all__ = ['VOCAB', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABL
            'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
            'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores', 'encode',
            'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'population_predict',
-           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'hyper_features',
-           'split_aurocs', 'random_splits', 'setting_splits', 'example']
+           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'train_group',
+           'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c005
 def depths(s: str) -> np.ndarray:
@@ -259,6 +259,33 @@ def mean_hook(heads: set[tuple[int, int]], patterns: dict[int, torch.Tensor]):
         w = w.clone(); w[:, sel] = patterns[layer][sel]
         return w
     return hook
+
+# %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c024d
+def train_group(job: dict) -> dict:
+    "Train and score one architecture's models (job: run, n_layer, n_head, d_model, max_len, weight_decays, seeds, seed, steps, batch_size, lr, curve_fracs)."
+    from pathlib import Path
+    from ckpt_study.core import save_folder
+    from ckpt_study.data import load_data
+    run, L, H, max_len = Path(job["run"]), job["n_layer"], job["n_head"], job["max_len"]
+    data = load_data(run / "data")
+    rows_of = lambda split: list(zip(data[split]["text"], data[split]["label"]))
+    train_rows, id_test, ood = rows_of("train"), rows_of("id_test"), data["ood_test"]["text"]
+    grid = [(float(wd), s) for wd in job["weight_decays"] for s in range(job["seeds"])]
+    models = [classifier(L, H, job["d_model"], max_len, seed=job["seed"] * 1000 + 10 * L + H + 100 * s) for _, s in grid]
+    r = train_population(models, train_rows, weight_decays=[wd for wd, _ in grid],
+                         data_seeds=[job["seed"] * 1000 + 100 + s for _, s in grid], steps=job["steps"],
+                         batch_size=job["batch_size"], lr=job["lr"], max_len=max_len, desc=f"L{L} H{H}",
+                         probe_fracs=job["curve_fracs"],   # OOD accuracy along training: read only, training unchanged
+                         probe=lambda p: (~population_predict(p, ood, max_len, L, H)).float().mean(-1).tolist())
+    id_truth, rows = np.array([y == 1 for _, y in id_test]), []
+    for i, (m, (wd, s)) in enumerate(zip(models, grid)):
+        name = f"L{L}-H{H}-wd{wd:g}-s{s}"
+        save_folder(run / "models" / name, m.save_pretrained)
+        idp, oodp = predict_balanced(m, [x for x, _ in id_test], max_len), predict_balanced(m, ood, max_len)
+        rows.append(dict(name=name, n_layer=L, n_head=H, weight_decay=wd, seed=s, group_seconds=r["seconds"],
+                         id_acc=float((idp == id_truth).mean()), ood_acc=float((~oodp).mean()), rule=rule_label(ood, oodp),
+                         ood_curve=[q["value"][i] for q in r["probes"]]))
+    return dict(models=rows, seconds=r["seconds"])
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c026
 from sklearn.linear_model import LogisticRegression

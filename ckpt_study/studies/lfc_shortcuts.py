@@ -13,6 +13,9 @@ from scipy.ndimage import gaussian_filter, zoom
 from transformers import PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from ..core import seed_everything
+from ..data import load_data
+from ..train import train, TensorBatches
 from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
@@ -20,8 +23,9 @@ __all__ = ['TEXTURES', 'CLASSES', 'REGIONS', 'LOW3', 'FOG', 'BLUR', 'SEVERITY', 
            'BLUR_SIGMA_PAPER', 'LOSS_TOL', 'CHANCE', 'S1', 'S2', 'REPLICAS', 'CLAIMS', 'STUDY', 'dct2', 'idct2',
            'diagonal_index', 'n_diagonals', 'pruned_diagonals', 'prune', 'texture_images', 'texture_crops',
            'plant_shortcut', 'texture_split', 'digits_splits', 'SmallCNNConfig', 'SmallCNN', 'image_dataset',
-           'TensorBatches', 'classification_loss', 'load_split', 'model_name', 'predict', 'normaliser', 'contributions',
-           'spectral_summary', 'plasma_fractal', 'fog', 'blur', 'snr_db', 'band_energy', 'example']
+           'classification_loss', 'load_split', 'model_name', 'predict', 'normaliser', 'contributions',
+           'spectral_summary', 'loss_curve', 'train_model', 'plasma_fractal', 'fog', 'blur', 'snr_db', 'band_energy',
+           'example']
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c005
 def dct2(x: np.ndarray) -> np.ndarray:
@@ -152,15 +156,6 @@ def image_dataset(x: np.ndarray, y: np.ndarray) -> datasets.Dataset:
     f = datasets.Features({"pixel_values": datasets.Array3D(shape=x.shape[1:], dtype="float32"), "labels": datasets.Value("int64")})
     return datasets.Dataset.from_dict({"pixel_values": x.astype(np.float32), "labels": y.astype(np.int64)}, features=f)
 
-class TensorBatches:
-    """In-memory batches for `ckpt_study.train.train` (`len`, and `[indices]` → dict of tensors). Training reads from
-    this rather than a `datasets.Dataset` because Arrow → torch conversion of a 64-image batch took 16–55 ms here,
-    longer than the CNN's step itself."""
-    def __init__(self, x: np.ndarray, y: np.ndarray):
-        self.x, self.y = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), torch.from_numpy(np.asarray(y, dtype=np.int64))
-    def __len__(self) -> int: return len(self.y)
-    def __getitem__(self, idx) -> dict: return {"pixel_values": self.x[idx], "labels": self.y[idx]}
-
 def classification_loss(model, batch: dict):
     "Cross-entropy loss for `ckpt_study.train.train`; counts images as its 'tokens'."
     out = model(pixel_values=batch["pixel_values"], labels=batch["labels"])
@@ -168,7 +163,7 @@ def classification_loss(model, batch: dict):
 
 def load_split(run, variant: str, split: str) -> tuple[np.ndarray, np.ndarray]:
     "(images, labels) of one split saved by `10_data` under `run/data/<variant>`."
-    rows = datasets.load_from_disk(str(run / "data" / variant))[split].with_format("numpy")[:]
+    rows = load_data(run / "data" / variant)[split].with_format("numpy")[:]
     return rows["pixel_values"].astype(np.float32), rows["labels"]
 
 def model_name(variant: str, kind: str, k: int, seed: int) -> str:
@@ -207,6 +202,32 @@ def spectral_summary(c: dict[int, float], k: int = 0) -> dict[str, float]:
     if total == 0: return dict(s3=float("nan"), entropy=float("nan"))
     p = np.array([v / total for v in pos.values() if v > 0])
     return dict(s3=sum(pos.get(d, 0.0) for d in (k, k + 1, k + 2)) / total, entropy=float(-(p * np.log(p)).sum()))
+
+# %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c015b
+def loss_curve(history: list[dict], points: int = 10) -> list[float]:
+    "The logged training loss as the means of `points` consecutive windows (the converged gates read it)."
+    loss = np.array([h["loss"] for h in history], dtype=float)
+    return [float(w.mean()) for w in np.array_split(loss, min(points, len(loss)))] if len(loss) else []
+
+def train_model(job: dict) -> dict:
+    "Train one CNN (job: run, variant, kind, k, seed, epochs, batch_size, lr, out); its accuracies and curve."
+    from pathlib import Path
+    run, v = Path(job["run"]), job["variant"]
+    split = {s: load_split(run, v, s) for s in ("train", "val", "test")}
+    size = split["train"][0].shape[-1]
+    pr = {s: prune(x, pruned_diagonals(job["kind"], job["k"], size, size)) for s, (x, _) in split.items()}
+    norm = normaliser(pr["train"])
+    data = TensorBatches(pixel_values=norm(pr["train"]), labels=split["train"][1].astype(np.int64))
+    steps = job["epochs"] * len(data) // job["batch_size"]
+    seed_everything(job["seed"])
+    model = SmallCNN(SmallCNNConfig(num_labels=int(split["train"][1].max()) + 1))
+    r = train(model, data, out_dir=job["out"], steps=steps, batch_size=job["batch_size"], lr=job["lr"], weight_decay=0.0,
+              betas=(0.9, 0.999), grad_clip=0.0, loss_fn=classification_loss, seed=job["seed"], log_every=1,
+              resume_every=max(1, steps // 4), desc=job["name"])
+    acc = {s: float((predict(r["model"], norm(pr[s])) == split[s][1]).mean()) for s in ("val", "test")}
+    return dict(variant=v, kind=job["kind"], k=job["k"], seed=job["seed"], val_acc=acc["val"], test_acc=acc["test"],
+                n_test=len(split["test"][1]), train_seconds=r["train_seconds"], steps=steps,
+                norm=[float(pr["train"].mean()), float(pr["train"].std())], loss_curve=loss_curve(r["history"]))
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c017
 FOG = [(0.2, 3.0), (0.5, 3.0), (0.75, 2.5), (1.0, 2.0), (1.5, 1.75)]    # (c0, c1) per severity, CIFAR-10-C

@@ -6,7 +6,7 @@ confidence-ordered sampler, ARM initialisation, and the speed-up measures of the
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c002
 from __future__ import annotations
-import contextlib, math, os, re, sys
+import math, re
 from pathlib import Path
 import numpy as np
 import torch
@@ -22,7 +22,7 @@ __all__ = ['BOXES', 'BLANKS', 'TIE_NOISE', 'CELL_DEFAULTS', 'CELL_KEYS', 'STAGE_
            'causal_model', 'load_denoiser', 'answer_logprobs', 'masked_nll', 'random_mask', 'noised', 'mdm_loss',
            'PhasedMasking', 'total_variation_uniform', 'uniform_reveals', 'ks_uniform', 'confidence_decode', 'arm_loss',
            'solve_rate', 'random_mask_loss', 'evaluate_model', 'grid_cells', 'k_schedule', 'grid_jobs', 'load_puzzles',
-           'Puzzles', 'train_job', 'run_jobs', 'steps_to', 'speedup', 'curve_area', 'crossover', 'loss_speedup',
+           'train_job', 'describe_job', 'steps_to', 'speedup', 'curve_area', 'crossover', 'loss_speedup',
            'speedup_rows', 'stage_gate', 'learns_gate', 'settled_gate', 'example']
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c005
@@ -430,29 +430,19 @@ def grid_jobs(cells: list[dict], run: Path, *, seed: int, batch_size: int, lr: f
 
 def load_puzzles(path, split: str, limit: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "(clues, solutions) of a split saved by `10_data`, as tensors."
-    import datasets
-    d = datasets.load_from_disk(str(path))[split].with_format("numpy")[: limit or None]
+    from ckpt_study.data import load_data
+    d = load_data(path)[split].with_format("numpy")[: limit or None]
     return torch.from_numpy(d["clues"].astype(np.int64)), torch.from_numpy(d["solution"].astype(np.int64))
 
-class Puzzles:
-    "In-memory batches for `ckpt_study.train.train` (`len`, and `[indices]` → dict of tensors)."
-    def __init__(self, clues: torch.Tensor, solution: torch.Tensor): self.clues, self.solution = clues, solution
-    def __len__(self) -> int: return len(self.clues)
-    def __getitem__(self, idx) -> dict: return dict(clues=self.clues[idx], solution=self.solution[idx])
-
 def train_job(job: dict) -> dict:
-    "Train one arm (or a warm-start / ARM pre-stage), evaluate its checkpoints, write and return `result.json`."
-    from ckpt_study.core import seed_everything, write_json, read_json, make_accelerator, default_device
-    from ckpt_study.train import train
+    "Train one arm (or a warm-start / ARM pre-stage) and evaluate its checkpoints; its result (`run_jobs` keeps it)."
+    from ckpt_study.core import seed_everything, make_accelerator, default_device, save_folder, verified
+    from ckpt_study.train import train, TensorBatches
     out = Path(job["out"])
-    if (out / "result.json").exists(): return read_json(out / "result.json")
-    if job.get("threads"): torch.set_num_threads(job["threads"])
-    if job.get("log"):            # a worker process: its progress bar and warnings go to the job's own log
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "train.log", "a") as f, contextlib.redirect_stderr(f): return train_job(dict(job, log=False))
     seed_everything(job["seed"])
     n, size = job["n"], dict(d_model=job["d"], layers=job["layers"], heads=job["heads"])
-    model = causal_model(n, **size) if job["kind"] == "arm" else load_denoiser(job["init"]) if job["init"] else denoiser(n, **size)
+    model = (causal_model(n, **size) if job["kind"] == "arm" else load_denoiser(verified(job["init"])) if job["init"]
+             else denoiser(n, **size))
     pool = PhasedMasking(job["schedule"], shift=job["shift"]) if job["kind"] == "puma" else None
     loss_fn = arm_loss if job["kind"] == "arm" else pool.loss if pool else (lambda m, b: mdm_loss(m, b, shift=job["shift"]))
     calls = []
@@ -463,54 +453,28 @@ def train_job(job: dict) -> dict:
     evaluate = lambda m, step, final=False: dict(step=step, **evaluate_model(m.to(default_device()), *test, job["shift"], job["path_puzzles"], final))
     curve = [evaluate(model, 0)] if job["kind"] != "arm" else []   # the starting point (deterministic: no global RNG used)
     calls.clear()
-    r = train(model, Puzzles(*load_puzzles(job["data"], "train")), out_dir=out, steps=steps, batch_size=job["batch_size"],
+    clues, solution = load_puzzles(job["data"], "train")
+    r = train(model, TensorBatches(clues=clues, solution=solution), out_dir=out, steps=steps, batch_size=job["batch_size"],
               lr=job["lr"], weight_decay=0.01, betas=(0.9, 0.999), grad_clip=1.0, checkpoint_fracs=[s / steps for s in at],
               loss_fn=loss_fn, seed=job["seed"], checkpoint_objects=(pool,) if pool else (), desc=job["name"],
               log_every=max(1, steps // 100), resume_every=every, accelerator=make_accelerator(out / "tensorboard", log=False))
-    r["model"].save_pretrained(out / "final")
+    save_folder(out / "final", r["model"].save_pretrained)
     if job["kind"] != "arm":
         ck = {c["step"]: c["path"] for c in r["checkpoints"]}
         curve += [evaluate(load_denoiser(ck[s]), s, final=s == steps) for s in at]
-    res = dict({k: v for k, v in job.items() if k not in ("threads", "log")}, train_seconds=r["train_seconds"], history=r["history"],
-               curve=curve)
+    res = dict(job, train_seconds=r["train_seconds"], history=r["history"], curve=curve)
     if pool:
         st = pool.stats
         res["pool"] = dict(masked_counts=st["masked_counts"], fresh=st["fresh"], steps=st["steps"], mismatches=st["mismatches"],
                            fresh_per_step=float(np.mean(st["fresh_per_step"][1:])) if len(st["fresh_per_step"]) > 1 else float("nan"),
                            forwards_per_step=len(calls) / max(1, pool.session_steps))
     res["fresh_seen"] = pool.stats["fresh"] if pool else steps * job["batch_size"]
-    write_json(out / "result.json", res)
     return res
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c038
-def run_jobs(jobs: list[dict], workers: int = 1, log=print) -> list[dict]:
-    """Run `jobs` (each after the job named in its `after`) in `workers` spawned processes of
-    ⌊cores / workers⌋ threads each (in this process when `workers` is 1); results in job order."""
-    from tqdm import tqdm
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    # in workers the jobs' own bars would interleave: each job logs to its folder instead
-    jobs = [dict(j, threads=threads, log=workers > 1) for j in jobs]
-    results, pending = {}, list(jobs)
-    # the bar goes to the process's own stderr: under papermill or the CLI that is the terminal running the chain
-    bar = tqdm(total=len(jobs), desc=f"puma jobs ({workers} worker{'s' * (workers > 1)})", file=sys.__stderr__ or sys.stderr)
-    def finished(name, res):
-        results[name] = res; bar.update(1)
-        log(f"{name}: {res['train_seconds']:.0f}s" + (f", final solve rate {res['curve'][-1]['solve_rate']:.3f}" if res["curve"] else ""))
-    if workers == 1:
-        for j in jobs: finished(j["name"], train_job(j))
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, wait, FIRST_COMPLETED
-        running = {}
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
-            while pending or running:
-                for j in [j for j in pending if j["after"] is None or j["after"] in results]:
-                    pending.remove(j); running[ex.submit(train_job, j)] = j["name"]
-                if not running: raise ValueError(f"jobs wait on jobs that do not exist: {[j['after'] for j in pending]}")
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for f in done: finished(running.pop(f), f.result())
-    bar.close()
-    return [results[j["name"]] for j in jobs]
+def describe_job(job: dict, res: dict) -> str:
+    "What `run_jobs` prints as a job finishes: its training time and final solve rate."
+    return f"{res['train_seconds']:.0f}s" + (f", final solve rate {res['curve'][-1]['solve_rate']:.3f}" if res["curve"] else "")
 
 # %% ../../nbs/studies/puma/00_puma.ipynb #c042
 def steps_to(steps, values, tau: float) -> float:
