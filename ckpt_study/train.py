@@ -6,7 +6,7 @@ resume."""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import json, math, random, shutil, time
+import functools, json, math, random, shutil, time
 from pathlib import Path
 
 import numpy as np
@@ -20,19 +20,23 @@ from .core import (evaluating, make_accelerator, read_json, write_json, atomic_w
                              save_folder, verified, write_manifest, CorruptFile)
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'save_tree', 'load_tree', 'rng_state',
-           'set_rng_state', 'save_training_state', 'load_training_state', 'TensorBatches', 'lm_loss', 'gradient_step',
-           'NonFiniteLoss', 'train', 'evaluate_loss']
+__all__ = ['SCHEDULES', 'epoch_order', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'save_tree', 'load_tree',
+           'rng_state', 'set_rng_state', 'save_training_state', 'load_training_state', 'TensorBatches', 'lm_loss',
+           'gradient_step', 'NonFiniteLoss', 'train', 'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
+@functools.lru_cache(maxsize=512)
+def epoch_order(n: int, seed: int, epoch: int) -> torch.Tensor:
+    "The seeded permutation of range(n) that epoch `epoch` of a run with `seed` reads in (cached: read only)."
+    return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch))
+
 def batch_indices(n: int, batch_size: int, step: int, seed: int) -> torch.Tensor:
     "Indices of the global batch of `step` (0-based): an epoch-wise seeded permutation of range(n)."
     pos = torch.arange(step * batch_size, (step + 1) * batch_size)
     out = torch.empty(batch_size, dtype=torch.long)
     for epoch in pos.div(n, rounding_mode="floor").unique().tolist():
         sel = pos.div(n, rounding_mode="floor") == epoch
-        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch))
-        out[sel] = perm[pos[sel] % n]
+        out[sel] = epoch_order(n, seed, epoch)[pos[sel] % n]
     return out
 
 # %% ../nbs/04_train.ipynb #c008

@@ -10,12 +10,12 @@ import numpy as np
 from ..data import draw_unique
 
 # %% auto #0
-__all__ = ['VOCAB', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABLE', 'CLASSES', 'S1', 'CLAIMS', 'STUDY', 'depths',
-           'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
-           'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores', 'encode',
-           'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'population_predict',
-           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'train_group',
-           'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
+__all__ = ['VOCAB', 'HIER', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABLE', 'CLASSES', 'SETTINGS', 'S1', 'CLAIMS',
+           'STUDY', 'depths', 'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string',
+           'ood_string', 'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores',
+           'encode', 'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced',
+           'population_predict', 'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook',
+           'train_group', 'nested_like', 'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c005
 def depths(s: str) -> np.ndarray:
@@ -100,7 +100,7 @@ def head_scores(attn: list[np.ndarray], strings: list[str]) -> dict[str, float]:
         d, a = depths(s), np.asarray(a)
         neg = float(a[d < 0].min() > a[d >= 0].max()); nonneg = float(a[d >= 0].min() > a[d < 0].max())
         rows.append((neg, nonneg, neg if d[-1] < 0 else nonneg, neg + nonneg))
-    if not rows: return dict(neg=float("nan"), nonneg=float("nan"), sign=float("nan"), ambi=float("nan"), n=0)
+    if not rows: return dict(neg=0.0, nonneg=0.0, sign=0.0, ambi=0.0, n=0)
     m = np.mean(rows, axis=0)
     return dict(neg=m[0], nonneg=m[1], sign=m[2], ambi=m[3], n=len(rows))
 
@@ -155,16 +155,18 @@ from ..train import batch_indices
 
 def train_population(models: list, data: list[tuple[str, int]], *, weight_decays, data_seeds, steps: int, batch_size: int,
                      lr: float, max_len: int, accelerator=None, desc: str = "population", probe=None,
-                     probe_fracs: tuple = ()) -> dict:
+                     probe_fracs: tuple = (), decay: str = "coupled") -> dict:
     """Train models of one architecture together. Parameters are stacked along a model axis, one `vmap` of
     `gpt2_logits` gives every model's loss on its own batch (model m's batch at step t depends on (data_seeds[m], t)),
-    and Adam updates all of them; weight decay is decoupled and per model, θ_m ← θ_m − lr·λ_m·θ_m before each step
-    (AdamW's rule with a different λ for each model). The trained weights are written back into `models`.
+    and Adam updates all of them with a weight decay λ_m per model: `decay="coupled"` adds λ_m·θ_m to the gradient
+    (L2 inside Adam, `torch.optim.Adam(weight_decay=λ)`, the paper's code), `"decoupled"` shrinks θ_m ← θ_m − lr·λ_m·θ_m
+    before each step (AdamW's rule). The trained weights are written back into `models`.
     `probe(params)` (the stacked parameters, under `no_grad`) is called after the steps at `probe_fracs` of training;
     its results come back as `probes` = [{frac, step, value}] (training itself is unchanged: the probe reads only)."""
     acc = accelerator or make_accelerator(log=False)
     cfg = models[0].config
     if any(m.config.to_dict() != cfg.to_dict() for m in models): raise ValueError("train_population needs one architecture")
+    if decay not in ("coupled", "decoupled"): raise ValueError(f"decay is coupled or decoupled, got {decay!r}")
     params, _ = torch.func.stack_module_state(models)
     params = {k: v.detach().to(acc.device).requires_grad_() for k, v in params.items()}
     ids, end = encode([s for s, _ in data], max_len)
@@ -181,7 +183,10 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
         opt.zero_grad(set_to_none=True)
         acc.backward(losses.sum())              # the models share no parameters: each gets its own gradient
         with torch.no_grad():
-            for v in params.values(): v.mul_(1 - lr * wd.view(-1, *[1] * (v.dim() - 1)))
+            for v in params.values():
+                lam = wd.view(-1, *[1] * (v.dim() - 1))
+                if decay == "coupled": v.grad.add_(lam * v)     # every parameter, as Adam(weight_decay) does
+                else: v.mul_(1 - lr * lam)
         opt.step()
         if (step + 1) % max(1, steps // 20) == 0 or step + 1 == steps: history.append(dict(step=step + 1, loss=losses.tolist()))
         if step + 1 in probe_at:
@@ -262,7 +267,7 @@ def mean_hook(heads: set[tuple[int, int]], patterns: dict[int, torch.Tensor]):
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c024d
 def train_group(job: dict) -> dict:
-    "Train and score one architecture's models (job: run, n_layer, n_head, d_model, max_len, weight_decays, seeds, seed, steps, batch_size, lr, curve_fracs)."
+    "Train and score one architecture's models (job: run, n_layer, n_head, d_model, max_len, weight_decays, seeds, seed, steps, batch_size, lr, decay, curve_fracs)."
     from pathlib import Path
     from ckpt_study.core import save_folder
     from ckpt_study.data import load_data
@@ -270,13 +275,15 @@ def train_group(job: dict) -> dict:
     data = load_data(run / "data")
     rows_of = lambda split: list(zip(data[split]["text"], data[split]["label"]))
     train_rows, id_test, ood = rows_of("train"), rows_of("id_test"), data["ood_test"]["text"]
+    id_x, id_t = [x for x, _ in id_test], torch.tensor([y == 1 for _, y in id_test])
     grid = [(float(wd), s) for wd in job["weight_decays"] for s in range(job["seeds"])]
     models = [classifier(L, H, job["d_model"], max_len, seed=job["seed"] * 1000 + 10 * L + H + 100 * s) for _, s in grid]
     r = train_population(models, train_rows, weight_decays=[wd for wd, _ in grid],
                          data_seeds=[job["seed"] * 1000 + 100 + s for _, s in grid], steps=job["steps"],
-                         batch_size=job["batch_size"], lr=job["lr"], max_len=max_len, desc=f"L{L} H{H}",
-                         probe_fracs=job["curve_fracs"],   # OOD accuracy along training: read only, training unchanged
-                         probe=lambda p: (~population_predict(p, ood, max_len, L, H)).float().mean(-1).tolist())
+                         batch_size=job["batch_size"], lr=job["lr"], max_len=max_len, desc=f"L{L} H{H}", decay=job["decay"],
+                         probe_fracs=job["curve_fracs"],   # OOD and ID accuracy along training: read only, training unchanged
+                         probe=lambda p: [(~population_predict(p, ood, max_len, L, H)).float().mean(-1).tolist(),
+                                          (population_predict(p, id_x, max_len, L, H) == id_t).float().mean(-1).tolist()])
     id_truth, rows = np.array([y == 1 for _, y in id_test]), []
     for i, (m, (wd, s)) in enumerate(zip(models, grid)):
         name = f"L{L}-H{H}-wd{wd:g}-s{s}"
@@ -284,34 +291,42 @@ def train_group(job: dict) -> dict:
         idp, oodp = predict_balanced(m, [x for x, _ in id_test], max_len), predict_balanced(m, ood, max_len)
         rows.append(dict(name=name, n_layer=L, n_head=H, weight_decay=wd, seed=s, group_seconds=r["seconds"],
                          id_acc=float((idp == id_truth).mean()), ood_acc=float((~oodp).mean()), rule=rule_label(ood, oodp),
-                         ood_curve=[q["value"][i] for q in r["probes"]]))
+                         ood_curve=[q["value"][0][i] for q in r["probes"]], id_curve=[q["value"][1][i] for q in r["probes"]]))
     return dict(models=rows, seconds=r["seconds"])
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c026
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+HIER = 0.5   # NESTED-like: OOD accuracy ≥ 0.5, the paper's prediction target
+
+def nested_like(rows: list[dict]) -> np.ndarray: return np.array([r["ood_acc"] >= HIER for r in rows])
 
 def hyper_features(rows: list[dict]) -> np.ndarray:
-    "One-hot layers and heads, and log10(weight decay + 1e-4), per model."
-    layers, heads = sorted({r["n_layer"] for r in rows}), sorted({r["n_head"] for r in rows})
-    return np.array([[r["n_layer"] == l for l in layers] + [r["n_head"] == h for h in heads] +
-                     [np.log10(r["weight_decay"] + 1e-4)] for r in rows], dtype=float)
+    "One-hot layers, heads and weight decay (each value a column), per model."
+    keys = [(k, v) for k in ("n_layer", "n_head", "weight_decay") for v in sorted({r[k] for r in rows})]
+    return np.array([[r[k] == v for k, v in keys] for r in rows], dtype=float)
 
 def split_aurocs(rows: list[dict], score_key: str, splits: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, list[float]]:
     "AUROC on each split's test models of the head score and of the hyperparameter regression fitted on its train models."
-    y = np.array([r["ood_acc"] > 0.8 for r in rows]); s = np.array([r[score_key] for r in rows]); X = hyper_features(rows)
+    y, s, X = nested_like(rows), np.array([r[score_key] for r in rows]), hyper_features(rows)
     out = {"head": [], "hyper": []}
     for tr, te in splits:
         if len(set(y[te])) < 2 or len(set(y[tr])) < 2: continue
         out["head"].append(float(roc_auc_score(y[te], s[te])))
-        lr = LogisticRegression(max_iter=1000).fit(X[tr], y[tr])
+        lr = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=5000)).fit(X[tr], y[tr])
         out["hyper"].append(float(roc_auc_score(y[te], lr.predict_proba(X[te])[:, 1])))
     return out
 
-def random_splits(n: int, n_test: int, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    "`count` random (train, test) index splits with `n_test` test models."
-    rng = np.random.default_rng(seed)
-    return [(p[n_test:], p[:n_test]) for p in (rng.permutation(n) for _ in range(count))]
+def random_splits(rows: list[dict], test_frac: float, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    "`count` random (train, test) splits holding out `test_frac` of the models, stratified on NESTED-like; none if a class has < 2."
+    y = nested_like(rows)
+    if min(y.sum(), (~y).sum()) < 2: return []
+    sss = StratifiedShuffleSplit(n_splits=count, test_size=test_frac, random_state=seed)
+    return list(sss.split(np.zeros((len(y), 1)), y))
 
 def setting_splits(rows: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
     "Leave one (layers, weight decay) setting out."
@@ -345,10 +360,11 @@ def _c2b(m):
             f"({len(lo['head'])} settings)")
     return text, min(r - 0.7, h - y)                                # both parts must hold: the smaller margin
 
-def _ablation(m, kind):
-    r = [x for x in m["40_ablation"]["rows"] if x["head_type"] == kind and x["ablation"] == "mean"]
+def _ablation(m, group):
+    "Each model of the head-type `group` (OOD-typed, that type only): its ΔOOD when every head takes its mean OOD pattern."
+    r = [x for x in m["40_ablation"]["rows"] if x["group"] == group and x["ablation"] == "mean"]
     d = [float(x["d_ood"]) for x in r]; di = [float(x["d_id"]) for x in r]
-    if not r: return f"no model with {kind} heads", []
+    if not r: return f"no model with {group} heads only", []
     d_ = np.array(d)
     return f"{len(r)} models: mean ΔOOD {d_.mean():+.3f} (improved {np.mean(d_ > 0.01):.0%}, damaged {np.mean(d_ < -0.01):.0%}), mean ΔID {np.mean(di):+.3f}", d
 
@@ -356,7 +372,7 @@ def _c3a(m): return _ablation(m, "sign-matching")
 def _c3b(m): return _ablation(m, "violation-detecting")
 
 # --- gates (see the Design section for where each bound comes from)
-PAPER_LR_STEPS = 1e-4 * 200_000 / 32      # the paper's first checkpoint: 200K examples, batch 32 (the larger of 8 / 32), lr 1e-4
+PAPER_LR_STEPS = 1e-4 * 200_000 / 8       # the paper's first checkpoint: 200K examples at batch 8 and lr 1e-4 (all 270 models)
 OOD_DRIFT = 0.05                           # half the 0.1 width of the rule bands (≤ 0.1, ≥ 0.9, FIRST-SYMBOL ± 0.1)
 MIN_CLASS = 2                              # models on each side of OOD accuracy 0.8, for ρ and AUROC to speak of NESTED
 
@@ -370,10 +386,12 @@ def _group_ood_curves(m) -> list:
 
 def _classes(m): e = m["30_predict"]; return min(e["n_hier"], e["n_models"] - e["n_hier"])
 
-REGIME = Gate(f"regime: lr × steps ≥ {PAPER_LR_STEPS:g}, the paper's first checkpoint (200K examples at batch 32, lr 1e-4)",
+REGIME = Gate(f"regime: lr × steps ≥ {PAPER_LR_STEPS:g}, the paper's first checkpoint (200K examples at batch 8, lr 1e-4)",
               _lr_steps, lo=PAPER_LR_STEPS)
 STABLE = converged("every layer group's mean OOD accuracy", _group_ood_curves, OOD_DRIFT)
-CLASSES = Gate(f"measurable: ≥ {MIN_CLASS} kept models with OOD accuracy > 0.8 and ≥ {MIN_CLASS} without", _classes, lo=MIN_CLASS)
+CLASSES = Gate(f"measurable: ≥ {MIN_CLASS} kept models NESTED-like (OOD ≥ {HIER}) and ≥ {MIN_CLASS} not", _classes, lo=MIN_CLASS)
+SETTINGS = Gate(f"measurable: ≥ {MIN_CLASS} held-out (layers, weight decay) settings with models of both kinds",
+                lambda m: len(m["30_predict"]["aurocs"]["leave one setting out"]["ambi"]["head"]), lo=MIN_CLASS)
 
 def _models(m, f):
     for r in m["10_population"]["models"]: f(r)
@@ -394,16 +412,16 @@ CLAIMS = [
           flip=lambda m: m["30_predict"]["spearman"].update(ambi=-0.3)),
     Claim("C2b", "ID hierarchical heads predict NESTED OOD: AUROC > 0.7 on random splits and above hyperparameters leaving one "
           "setting out (effect: the smaller margin)", "0.882; 0.737 vs 0.474", _c2b, ">", 0,
-          gates=[REGIME, STABLE, CLASSES], scales=("gpu",), replicas="training seed (one population per seed)",
-          flip=lambda m: m["30_predict"]["aurocs"]["leave one setting out"]["ambi"].update(hyper=[0.9])),
-    Claim("C3a", "Prediction without causal reliance: mean-ablating sign-matching heads gives ΔOOD ≥ 0", "+0.081; 95% improved",
-          _c3a, ">=", 0, gates=[REGIME, STABLE], scales=("gpu",),
-          replicas="model with sign-matching heads (OOD-typed), pooled over training seeds",
-          flip=lambda m: [x.update(d_ood=-0.05) for x in m["40_ablation"]["rows"] if x["head_type"] == "sign-matching"]),
-    Claim("C3b", "Violation-detecting heads are used: mean-ablating them gives ΔOOD < 0", "−0.221; 90% damaged", _c3b, "<", 0,
-          gates=[REGIME, STABLE], scales=("gpu",),
-          replicas="model with violation-detecting heads (OOD-typed), pooled over training seeds",
-          flip=lambda m: [x.update(d_ood=0.05) for x in m["40_ablation"]["rows"] if x["head_type"] == "violation-detecting"]),
+          gates=[REGIME, STABLE, CLASSES, SETTINGS], scales=("cpu", "gpu"), replicas="training seed (one population per seed)",
+          flip=lambda m: m["30_predict"]["aurocs"]["leave one setting out"]["ambi"].update(hyper=[0.9, 0.9])),
+    Claim("C3a", "Prediction without causal reliance: in models with sign-matching heads, mean-ablating every head gives ΔOOD ≥ 0",
+          "+0.081; 95% improved", _c3a, ">=", 0, gates=[REGIME, STABLE], scales=("cpu", "gpu"),
+          replicas="2–3-layer model with sign-matching heads only (OOD-typed), pooled over training seeds",
+          flip=lambda m: [x.update(d_ood=-0.05) for x in m["40_ablation"]["rows"] if x["group"] == "sign-matching"]),
+    Claim("C3b", "Violation-detecting heads are used: in models with them, mean-ablating every head gives ΔOOD < 0",
+          "−0.221; 90% damaged", _c3b, "<", 0, gates=[REGIME, STABLE], scales=("cpu", "gpu"),
+          replicas="2–3-layer model with violation-detecting heads only (OOD-typed), pooled over training seeds",
+          flip=lambda m: [x.update(d_ood=0.05) for x in m["40_ablation"]["rows"] if x["group"] == "violation-detecting"]),
 ]
 
 def example() -> dict:
@@ -411,13 +429,14 @@ def example() -> dict:
     fr = [0.25, 0.5, 0.75, 1.0]
     pop = [dict(n_layer=L, id_acc=0.99, ood_acc=o, ood_curve=[c, o, o, o])
            for L, o, c in ((1, 0.0, 0.6), (1, 0.05, 0.7), (1, 0.55, 0.9), (1, 0.6, 0.9), (2, 0.95, 0.8), (2, 1.0, 0.9))]
-    return {"10_population": dict(models=pop, first_symbol_level=0.55, lr=1e-3, steps=2000, batch_size=64, curve_fracs=fr),
+    return {"10_population": dict(models=pop, first_symbol_level=0.55, lr=1e-3, steps=2500, batch_size=32, curve_fracs=fr),
             "30_predict": dict(n_models=6, n_hier=2, spearman=dict(ambi=0.4, sign=0.3), aurocs={
                 "random": {"ambi": dict(head=[0.8, 0.9], hyper=[0.8, 0.85])},
-                "leave one setting out": {"ambi": dict(head=[0.75], hyper=[0.5])}}),
-            "40_ablation": dict(rows=[dict(head_type="sign-matching", ablation="mean", d_ood=0.05, d_id=0.0),
-                                      dict(head_type="sign-matching", ablation="uniform", d_ood=-0.3, d_id=0.0),
-                                      dict(head_type="violation-detecting", ablation="mean", d_ood=-0.2, d_id=-0.01)])}
+                "leave one setting out": {"ambi": dict(head=[0.75, 0.7], hyper=[0.5, 0.45])}}),
+            "40_ablation": dict(rows=[dict(group="sign-matching", ablation="mean", d_ood=0.05, d_id=0.0),
+                                      dict(group="sign-matching", ablation="uniform", d_ood=-0.3, d_id=0.0),
+                                      dict(group="violation-detecting", ablation="mean", d_ood=-0.2, d_id=-0.01),
+                                      dict(group="neither", ablation="mean", d_ood=0.0, d_id=0.0)])}
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c032
 STUDY = Study(
@@ -427,10 +446,10 @@ STUDY = Study(
     summary="A population of small GPT-2 classifiers trained together (vmap) on ambiguous Dyck-1 data; do ID attention patterns predict the OOD rule?",
     params={
         "smoke": {},                       # the chain notebooks' defaults
-        "cpu": dict(n_train=20000, n_test=1000, layers=[1, 2, 3], weight_decays=[0.0, 0.001, 0.01], seeds=4, n_splits=50,
-                    speedup_steps=50),
+        "cpu": dict(n_train=20000, n_test=1000, layers=[1, 2, 3], weight_decays=[0.0, 0.01], seeds=4, epochs=4, batch_size=32,
+                    n_splits=50, speedup_steps=50),
         "gpu": dict(n_half=19, n_train=200000, n_test=1000, d_model=64, layers=[1, 2, 3], heads=[2, 4],
-                    weight_decays=[0.0, 0.001, 0.01], seeds=10, epochs=5, batch_size=128, lr=3e-4, n_splits=50, speedup_steps=50),
+                    weight_decays=[0.0, 0.001, 0.01], seeds=10, epochs=5, batch_size=128, lr=4e-4, n_splits=50, speedup_steps=50),
     },
     smoke_holds=("S1",),                 # the set-up check the smoke chain must pass
     example=example,
