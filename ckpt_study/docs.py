@@ -36,12 +36,12 @@ def chain_markdown(study: Study) -> str:
     out = []
     for step in study.chain:
         out.append(f"### [`{step}`]({step}.ipynb)\n")
-        out.append("| parameter | type | default | " + " | ".join(scales) + " | meaning |")
-        out.append("|---|---|---|" + "---|" * len(scales) + "---|")
+        out.append("| parameter | type | range | default | " + " | ".join(scales) + " | meaning |")
+        out.append("|---|---|---|---|" + "---|" * len(scales) + "---|")
         for k, p in notebook_parameters(notebook_path(study, step)).items():
             if k in RUNNER_PARAMS: continue
             vals = [f"`{study.params[s][k]!r}`" if k in study.params[s] else "" for s in scales]
-            out.append(f"| `{k}` | {p.type} | `{p.default!r}` | " + " | ".join(vals) + f" | {p.help} |")
+            out.append(f"| `{k}` | {p.type} | {p.range or ''} | `{p.default!r}` | " + " | ".join(vals) + f" | {p.help} |")
         out.append("")
     return "\n".join(out)
 

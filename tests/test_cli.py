@@ -45,3 +45,14 @@ def test_list_names_the_study_and_its_parameters():
     r = subprocess.run(CLI + ["list"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "rl_excursions" in r.stdout and "-p steps=" in r.stdout and "S1 [sanity]:" in r.stdout
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["run", "rl_excursion", "--scale", "smoke"], "did you mean 'rl_excursions'?"),       # #13 defect 9: a mistyped study
+    (["run", "rl_excursions", "--scale", "smoke", "-p", "stps=3"], "did you mean 'steps'?"),
+    (["run", "rl_excursions", "--scale", "smoke", "-p", "run_dir=/tmp/x"], "--runs-dir sets where runs go"),   # defect 6: no --run-dir
+])
+def test_refusals_say_what_was_meant(args, hint, tmp_path):
+    r = subprocess.run(CLI + args + ["--runs-dir", str(tmp_path / "runs")], capture_output=True, text=True)
+    assert r.returncode == 2 and hint in r.stderr and "--run-dir " not in r.stderr, r.stderr
+    assert not (tmp_path / "runs").exists()
