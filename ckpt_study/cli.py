@@ -10,7 +10,7 @@ import argparse, sys
 from .core import load_settings, resolve_scale, atomic_write, CorruptFile
 from .study import VERDICTS, MetricMissing
 from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain, publish, published,
-                                 scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs)
+                                 scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs, evaluate_runs)
 
 # %% auto #0
 __all__ = ['parser', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_readme', 'cmd_docs', 'main']
@@ -89,6 +89,8 @@ def cmd_run(args) -> None:
         for s in seeds:
             runs.append(run_chain(st, scale, s, overrides, runs_dir=args.runs_dir, resume=not args.fresh))
             print(f"\n{st.slug} {scale} seed {s}: {runs[-1]}\n" + claims_table(read_json(runs[-1] / "claims.json")["rows"]))
+        if len(runs) > 1:   # the verdicts: headline claims are decided on the seeds together, never on one
+            print(f"\n{st.slug} {scale}, seeds {', '.join(map(str, seeds))} together:\n" + claims_table(evaluate_runs(st, runs)["rows"]))
         if args.publish: print(f"published to {publish(runs)}")
 
 def tally_markdown(rows: list[dict]) -> str:
