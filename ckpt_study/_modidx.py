@@ -60,6 +60,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'ckpt_study.docs.study_page': ('docs.html#study_page', 'ckpt_study/docs.py')},
             'ckpt_study.jobs': { 'ckpt_study.jobs.JobFailed': ('jobs.html#jobfailed', 'ckpt_study/jobs.py'),
                                  'ckpt_study.jobs._after': ('jobs.html#_after', 'ckpt_study/jobs.py'),
+                                 'ckpt_study.jobs._same_job': ('jobs.html#_same_job', 'ckpt_study/jobs.py'),
+                                 'ckpt_study.jobs._stop': ('jobs.html#_stop', 'ckpt_study/jobs.py'),
                                  'ckpt_study.jobs.check_grid': ('jobs.html#check_grid', 'ckpt_study/jobs.py'),
                                  'ckpt_study.jobs.run_job': ('jobs.html#run_job', 'ckpt_study/jobs.py'),
                                  'ckpt_study.jobs.run_jobs': ('jobs.html#run_jobs', 'ckpt_study/jobs.py')},

@@ -53,7 +53,7 @@ def readable_utc(stamp: str) -> str:
 def provenance_markdown(p: dict, stale: bool) -> str:
     "Where a published result came from."
     params = ", ".join(f"`{k}={v!r}`" for k, v in p["params"].items() if k not in ("scale", "seed"))
-    steps = lambda w: ", ".join(f"{k} {v:.0f} s" for k, v in w.items())
+    steps = lambda w: ", ".join(f"{k} {v:.0f} s" if v is not None else f"{k} (not timed)" for k, v in w.items())   # None: a step run by hand
     w = p["wall_seconds"]
     walls = "; ".join(f"seed {s}: {steps(v)}" for s, v in w.items()) if isinstance(next(iter(w.values()), 0), dict) else steps(w)
     runs, seeds = ([p[k]] if not isinstance(p[k], list) else p[k] for k in ("run", "seed"))

@@ -6,7 +6,7 @@ between jobs, and one progress bar."""
 
 # %% ../nbs/04a_jobs.ipynb #c002
 from __future__ import annotations
-import contextlib, os
+import contextlib, json, os
 from pathlib import Path
 from typing import Callable
 
@@ -21,12 +21,21 @@ __all__ = ['JobFailed', 'run_job', 'check_grid', 'run_jobs']
 # %% ../nbs/04a_jobs.ipynb #c005
 class JobFailed(RuntimeError): "A job of a grid raised: its name, the error and where its log is."
 
+def _same_job(out: Path, job: dict) -> None:
+    "Record `job` in `out/job.json`, or refuse it if the job recorded there was another."
+    mine, rec = json.loads(json.dumps(job, default=str)), out / "job.json"
+    if rec.is_file() and (was := read_json(rec)) != mine:
+        diff = sorted(k for k in set(was) | set(mine) if was.get(k) != mine.get(k))
+        raise ValueError(f"job {job['name']} in {out} was recorded with other settings ({', '.join(diff)}): start a fresh run (--fresh)")
+    if not rec.is_file(): write_json(rec, mine)
+
 def run_job(fn: Callable[[dict], dict], job: dict, threads: int | None = None, quiet: bool = False) -> dict:
-    "`fn(job)`'s result, written to `out/result.json`; read back instead when that file exists."
+    "`fn(job)`'s result, written to `out/result.json`; read back instead when that file exists (for this same job)."
     out = Path(job["out"]); done = out / "result.json"
+    out.mkdir(parents=True, exist_ok=True)
+    _same_job(out, job)
     if done.is_file(): return read_json(done)
     if threads: torch.set_num_threads(threads)
-    out.mkdir(parents=True, exist_ok=True)
     if quiet:
         with open(out / "job.log", "a") as log, contextlib.redirect_stderr(log), contextlib.redirect_stdout(log): res = fn(job)
     else: res = fn(job)
@@ -38,23 +47,30 @@ def _after(job: dict) -> list[str]:
     a = job.get("after")
     return [] if a is None else [a] if isinstance(a, str) else list(a)
 
-def check_grid(jobs: list[dict]) -> None:
-    "Refuse a grid whose names repeat, whose `after` names a job not in it, or whose dependencies form a cycle."
+def check_grid(jobs: list[dict]) -> list[dict]:
+    "The jobs in an order that respects `after`; refuse a grid whose names repeat, whose `after` names a job not in it, or whose dependencies form a cycle."
     names = [j["name"] for j in jobs]
     if len(set(names)) != len(names): raise ValueError(f"job names repeat: {sorted({n for n in names if names.count(n) > 1})}")
     for j in jobs:
         if missing := [a for a in _after(j) if a not in names]: raise ValueError(f"job {j['name']} comes after jobs not in the grid: {missing}")
-    done, todo = set(), list(jobs)
+    done, todo, order = set(), list(jobs), []
     while todo:
         ready = [j for j in todo if set(_after(j)) <= done]
         if not ready: raise ValueError(f"jobs wait on each other in a cycle: {[j['name'] for j in todo]}")
-        done |= {j["name"] for j in ready}; todo = [j for j in todo if j["name"] not in done]
+        order += ready; done |= {j["name"] for j in ready}; todo = [j for j in todo if j["name"] not in done]
+    return order
+
+def _stop(ex) -> None:
+    "Stop a process pool now: cancel what has not started, end the workers (their jobs resume on the rerun)."
+    procs = list((getattr(ex, "_processes", None) or {}).values())   # shutdown forgets them
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in procs: p.terminate()
 
 def run_jobs(fn: Callable[[dict], dict], jobs: list[dict], workers: int = 1, desc: str = "jobs",
              describe: Callable[[dict, dict], str] | None = None) -> list[dict]:
     """Run `fn` on every job, each after the jobs in its `after`, in `workers` processes; results in job order.
     `describe(job, result)` is printed as each job finishes."""
-    check_grid(jobs)
+    order = check_grid(jobs)
     if workers < 1: raise ValueError(f"workers must be ≥ 1, got {workers}")
     results, pending = {}, list(jobs)
     bar = tqdm(total=len(jobs), desc=f"{desc} ({workers} worker{'s' * (workers > 1)})")
@@ -66,22 +82,25 @@ def run_jobs(fn: Callable[[dict], dict], jobs: list[dict], workers: int = 1, des
         log = f" (log: {Path(job['out']) / 'job.log'})" if workers > 1 else ""
         return JobFailed(f"job {job['name']} failed: {type(e).__name__}: {e}{log}")
     if workers == 1:
-        for j in jobs:
+        for j in order:
             try: finished(j, run_job(fn, j))
             except Exception as e: raise failed(j, e) from e
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, wait, FIRST_COMPLETED
         threads, running = max(1, (os.cpu_count() or 1) // workers), {}
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
+        pending = order
+        ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+        try:
             while pending or running:
-                for j in [j for j in pending if set(_after(j)) <= set(results)]:
+                for j in [j for j in pending if set(_after(j)) <= set(results)][:workers - len(running)]:
                     pending.remove(j); running[ex.submit(run_job, fn, j, threads, True)] = j
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for f in done:
                     j = running.pop(f)
                     try: finished(j, f.result())
-                    except Exception as e:
-                        ex.shutdown(wait=False, cancel_futures=True); raise failed(j, e) from e
+                    except Exception as e: raise failed(j, e) from e
+        except BaseException: _stop(ex); raise
+        ex.shutdown()
     bar.close()
     return [results[j["name"]] for j in jobs]

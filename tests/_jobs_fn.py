@@ -4,9 +4,17 @@ from pathlib import Path
 
 
 def square(job: dict) -> dict:
-    "Fails for a job marked `fail`; counts its calls in the job's folder."
-    calls = Path(job["out"]) / "calls"
+    "Fails while the job's folder holds a file FAIL; counts its calls in the job's folder."
+    out = Path(job["out"])
+    calls = out / "calls"
     calls.write_text(str(int(calls.read_text()) + 1 if calls.exists() else 1))
-    if job.get("fail"):
+    if (out / "FAIL").exists():
         raise ValueError(f"planted failure in {job['name']}")
     return dict(x=job["x"] ** 2, pid=os.getpid())
+
+
+def sleepy(job: dict) -> dict:
+    "Sleeps `secs` seconds: a long job to interrupt."
+    import time
+    time.sleep(job["secs"])
+    return dict(slept=job["secs"])

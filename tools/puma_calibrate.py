@@ -5,6 +5,7 @@ from pathlib import Path
 import datasets, numpy as np
 from ckpt_study.pipeline import resolve
 from ckpt_study.jobs import run_jobs
+from ckpt_study.data import save_data
 from ckpt_study.studies.puma import BLANKS, grid_cells, grid_jobs, train_job, sudoku_split, STUDY
 
 def main():
@@ -14,8 +15,8 @@ def main():
         run = Path(d)
         for n in (4, 6):
             split = sudoku_split(n, p["train_bases"], p["test_bases"], p["per_base"], BLANKS[n], 1000 + n)   # not the study's puzzles
-            datasets.DatasetDict({k: datasets.Dataset.from_dict({"clues": c, "solution": s}) for k, (c, s) in split.items()}
-                                 ).save_to_disk(run / "data" / f"sudoku-{n}")
+            save_data(datasets.DatasetDict({k: datasets.Dataset.from_dict({"clues": c, "solution": s}) for k, (c, s) in split.items()}),
+                      run / "data" / f"sudoku-{n}")   # a verified folder, as train_job's reader expects
         rows = []
         for lr in (1e-3, 2e-3, 4e-3):
             jobs = grid_jobs(grid_cells([dict(n=4, steps=600, seeds=2, arms=["mdm"])]), run / f"lr{lr:g}", seed=7, batch_size=p["batch_size"], lr=lr,
