@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file
 
-from ckpt_study.core import read_json
+from ckpt_study.core import read_json, surviving_dir
 
 SCRIPT = Path(__file__).with_name("_tiny_train.py")
 
@@ -29,13 +29,16 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     state = killed / "checkpoints" / "last" / "trainer_state.json"
     deadline = time.time() + 120
     while time.time() < deadline and p.poll() is None:
-        if state.exists() and read_json(state)["step"] >= 60:
-            break
+        try:
+            if read_json(state)["step"] >= 60:
+                break
+        except FileNotFoundError:   # `last` is being replaced by a newer resume state this instant
+            pass
         time.sleep(0.01)
     assert p.poll() is None, "the run ended before it could be killed: " + p.stderr.read().decode()[-500:]
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
-    killed_at = read_json(state)["step"]
+    killed_at = read_json(surviving_dir(state.parent) / "trainer_state.json")["step"]   # a kill mid-replace leaves .last.old
     assert killed_at < 240 and not (killed / "checkpoints" / "step-000240").exists()
 
     for out in (killed, full):   # resume the killed run; run the reference without interruption
