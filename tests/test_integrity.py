@@ -1,7 +1,6 @@
 """#13 defects 5, 7 and 9 (folder modes) at the depth where they arise: a NaN loss stops training with nothing saved, a
 truncated metrics file is one line naming it, a failed publish leaves nothing behind, folders are readable (0755)."""
 import stat
-from pathlib import Path
 
 import datasets
 import pytest

@@ -1,7 +1,6 @@
 """Every Markdown table the project generates (README, scorecard, claims tables, study pages) has the header's number
 of columns in every row: an unescaped `|` in a measured text used to shift a row's cells and hide its verdict."""
 import re
-from pathlib import Path
 
 import pytest
 

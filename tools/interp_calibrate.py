@@ -1,5 +1,5 @@
 "Time one vmapped population step of interp_ood at the cpu design (figures/interp_ood/benchmarks/step_times_cpu.json)."
-import time, torch
+import torch
 from ckpt_study.studies.interp_ood import dyck_dataset, classifier, train_population
 torch.manual_seed(0)
 data = dyck_dataset(20000, 1000, 11, 0)

@@ -2,7 +2,7 @@
 every arm), and time a training step per puzzle size. Usage: python tools/puma_calibrate.py [OUT.json]"""
 import json, sys, tempfile, time
 from pathlib import Path
-import datasets, numpy as np
+import datasets
 from ckpt_study.pipeline import resolve
 from ckpt_study.jobs import run_jobs
 from ckpt_study.data import save_data
