@@ -21,16 +21,19 @@ def test_artifacts_and_models(smoke_run):
         folder = smoke_run / "models" / f"{m['variant']}-{m['kind']}-k{m['k']}-s{m['seed']}" / "checkpoints"
         assert list(folder.glob("step-*/model.safetensors")), folder
         assert len(m["loss_curve"]) == 10, m["loss_curve"]                # the convergence gates' curve
-    assert trained["k_star"] == {"shortcut": 3}                       # the only k ≥ 1, chosen on validation
+    assert trained["k_star"] == [dict(variant="shortcut", seed=0, k=3)]   # the only k ≥ 1 (one seed: its own validation)
     spectral = read_json(smoke_run / "metrics" / "30_spectral.json")["models"]
     assert {(r["variant"], r["k"]) for r in spectral} == {("digits", 0), ("shortcut", 0), ("shortcut", 3)}
     assert all(min(map(int, r["c"])) == r["k"] for r in spectral)      # a k-pruned model is probed from d = k on
     assert all(max(map(int, r["c"])) == 31 for r in spectral)          # smoke: d < max_diagonal = 32
     strength = read_json(smoke_run / "metrics" / "40_corruptions.json")["strength"]
-    assert {(r["variant"], r["corruption"], r["severity"]) for r in strength} == {(v, c, 1) for v in ("shortcut", "digits")
-                                                                                   for c in ("fog", "blur")}
+    assert {(r["variant"], r["corruption"], r["recipe"], r["severity"]) for r in strength} == {
+        (v, c, "imagenet_c", 1) for v in ("shortcut", "digits") for c in ("fog", "blur")}
     fog = [r for r in strength if (r["variant"], r["corruption"]) == ("shortcut", "fog")][0]
-    assert fog["constants"] == [0.2, 3.0] and fog["snr_db"] > 5        # CIFAR-10-C severity 1: mild (#17: ≈ +9.6 dB)
+    assert fog["constants"] == [1.5, 2.0] and fog["snr_db"] < 2.4      # ImageNet-C severity 1: the paper's strength (#17)
+    rows = read_json(smoke_run / "metrics" / "40_corruptions.json")["rows"]
+    assert {(r["variant"], r["k"], r["corruption"]) for r in rows} == {
+        (v, k, c) for v, k in (("shortcut", 0), ("shortcut", 3), ("digits", 0)) for c in ("none", "fog", "blur")}
 
 
 def test_figures(smoke_run):

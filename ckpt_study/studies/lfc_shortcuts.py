@@ -19,13 +19,13 @@ from ..train import train, TensorBatches
 from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
-__all__ = ['TEXTURES', 'CLASSES', 'REGIONS', 'LOW3', 'FOG', 'BLUR', 'SEVERITY', 'S3_PAPER', 'FOG_SNR_PAPER', 'FOG_SNR_TOL',
-           'BLUR_SIGMA_PAPER', 'LOSS_TOL', 'CHANCE', 'S1', 'S2', 'REPLICAS', 'CLAIMS', 'STUDY', 'dct2', 'idct2',
-           'diagonal_index', 'n_diagonals', 'pruned_diagonals', 'prune', 'texture_images', 'texture_crops',
+__all__ = ['TEXTURES', 'CLASSES', 'REGIONS', 'LOW3', 'FOG', 'BLUR', 'RECIPES', 'SEVERITY', 'RECIPE', 'S3_PAPER', 'FOG_SNR_PAPER',
+           'FOG_SNR_TOL', 'BLUR_SIGMA_PAPER', 'LOSS_TOL', 'CHANCE', 'S1', 'S2', 'REPLICAS', 'CLAIMS', 'STUDY', 'dct2',
+           'idct2', 'diagonal_index', 'n_diagonals', 'pruned_diagonals', 'prune', 'texture_images', 'texture_crops',
            'plant_shortcut', 'texture_split', 'digits_splits', 'SmallCNNConfig', 'SmallCNN', 'image_dataset',
            'classification_loss', 'load_split', 'model_name', 'predict', 'normaliser', 'contributions',
-           'spectral_summary', 'loss_curve', 'train_model', 'plasma_fractal', 'fog', 'blur', 'snr_db', 'band_energy',
-           'example']
+           'spectral_summary', 'loss_curve', 'train_model', 'cross_fitted_k_star', 'constants', 'plasma_fractal', 'fog',
+           'blur', 'snr_db', 'band_energy', 'example']
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c005
 def dct2(x: np.ndarray) -> np.ndarray:
@@ -66,10 +66,16 @@ CLASSES = ("brick", "brick_rot90", "grass", "grass_rot90", "gravel", "gravel_zoo
 REGIONS = {"train": (0.0, 0.6), "val": (0.6, 0.8), "test": (0.8, 1.0)}
 LOW3 = [(u, v) for u in range(3) for v in range(3) if u + v < 3]
 
-def texture_images() -> dict[str, np.ndarray]:
-    "brick, grass and gravel from scikit-image, as floats in [0, 1]."
+def texture_images(downsample: int = 2) -> dict[str, np.ndarray]:
+    """brick, grass and gravel from scikit-image as floats in [0, 1], each pixel the mean of a `downsample` ×
+    `downsample` block of the 512 × 512 original (at full resolution a 32-px crop holds about one brick, #17)."""
     from skimage import data
-    return {n: getattr(data, n)().astype(np.float32) / 255 for n in TEXTURES}
+    out = {}
+    for n in TEXTURES:
+        img = getattr(data, n)().astype(np.float32) / 255
+        h, w = (s // downsample for s in img.shape)
+        out[n] = img[:h * downsample, :w * downsample].reshape(h, downsample, w, downsample).mean((1, 3))
+    return out
 
 def texture_crops(img: np.ndarray, label: int, n: int, size: int, region: tuple[float, float], rng) -> np.ndarray:
     "n crops of class `label` (index in CLASSES) from the rows `region` (fractions of the height) of `img`."
@@ -93,10 +99,11 @@ def plant_shortcut(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, rng, rho: fl
     for j, (u, v) in enumerate(LOW3): c[:, u, v] += coef[:, j] * sigma * x.shape[-1]   # ×side: ortho scaling to pixels
     return idct2(c).astype(np.float32)
 
-def texture_split(split: str, n_per_class: int, size: int, seed: int, shortcut: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    "(images (N, 1, size, size) in [0, 1] before any shortcut, labels) of one split, from its own region."
+def texture_split(split: str, n_per_class: int, size: int, seed: int, shortcut: bool = False,
+                  downsample: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    "(images (N, 1, size, size) in [0, 1], labels) of one split, from its own region of the `downsample`d textures."
     rng = np.random.default_rng([seed, list(REGIONS).index(split)])
-    imgs = texture_images()
+    imgs = texture_images(downsample)
     xs, ys, sig = [], [], []
     for label, name in enumerate(CLASSES):
         src = imgs[name.split("_")[0]]
@@ -229,38 +236,63 @@ def train_model(job: dict) -> dict:
                 n_test=len(split["test"][1]), train_seconds=r["train_seconds"], steps=steps,
                 norm=[float(pr["train"].mean()), float(pr["train"].std())], loss_curve=loss_curve(r["history"]))
 
+# %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c015e
+def cross_fitted_k_star(val_acc: dict[int, dict[int, float]]) -> dict[int, int]:
+    "k*_s = argmax_{k ≥ 1} mean_{s' ≠ s} val_acc[s'][k] for every seed s (its own validation when it is the only seed)."
+    out = {}
+    for s in sorted(val_acc):
+        others = [t for t in val_acc if t != s] or [s]
+        ks = sorted({k for t in others for k in val_acc[t] if k >= 1})
+        if ks: out[s] = max(ks, key=lambda k: (np.mean([val_acc[t][k] for t in others if k in val_acc[t]]), -k))
+    return out
+
+
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c017
-FOG = [(0.2, 3.0), (0.5, 3.0), (0.75, 2.5), (1.0, 2.0), (1.5, 1.75)]    # (c0, c1) per severity, CIFAR-10-C
-BLUR = [0.4, 0.6, 0.7, 0.8, 1.0]                                         # Gaussian σ per severity, CIFAR-10-C
+FOG = {"imagenet_c": [(1.5, 2.0), (2.0, 2.0), (2.5, 1.7), (2.5, 1.5), (3.0, 1.4)],     # (c0, c1) per severity 1-5
+       "cifar10_c": [(0.2, 3.0), (0.5, 3.0), (0.75, 2.5), (1.0, 2.0), (1.5, 1.75)]}
+BLUR = {"imagenet_c": [1.0, 2.0, 3.0, 4.0, 6.0], "cifar10_c": [0.4, 0.6, 0.7, 0.8, 1.0]}     # Gaussian σ (px) per severity
+RECIPES = tuple(FOG)
+
+def constants(corruption: str, recipe: str, severity: int) -> list[float]:
+    "The constants of one corrupted set: fog [c₀, c₁] or blur [σ], from the recipe's table."
+    table = {"fog": FOG, "blur": BLUR}[corruption]
+    if recipe not in table: raise ValueError(f"unknown recipe {recipe!r}: {', '.join(RECIPES)}")
+    if not 1 <= severity <= 5: raise ValueError(f"severity {severity} outside 1..5")
+    c = table[recipe][severity - 1]
+    return list(c) if isinstance(c, tuple) else [c]
 
 def plasma_fractal(size: int, decay: float, rng) -> np.ndarray:
-    "A size × size (size a power of two) diamond-square fractal in [0, 1]; each halving of the step divides the noise by `decay`."
+    """A size × size (size a power of two) diamond-square fractal, rescaled to [0, 1]. Each new point is the mean of
+    its four neighbours plus w·U(−w, w): noise of amplitude w², with w = 100 at the first step and w ← w / `decay` at
+    each halving, as in the CIFAR-10-C / ImageNet-C recipe (#17: U(−w, w) alone is the recipe at decay √decay)."""
     if size & (size - 1): raise ValueError(f"size {size} is not a power of two")
     a = np.zeros((size, size)); step, scale = size, 100.0
+    noise = lambda shape: scale * rng.uniform(-scale, scale, shape)
     while step > 1:
         h = step // 2
         corners = a[0::step, 0::step]
         # diamond: the centre of every square is the mean of its four corners plus noise
         centre = (corners + np.roll(corners, -1, 0) + np.roll(corners, -1, 1) + np.roll(np.roll(corners, -1, 0), -1, 1)) / 4
-        a[h::step, h::step] = centre + rng.uniform(-scale, scale, centre.shape)
+        a[h::step, h::step] = centre + noise(centre.shape)
         # square: each edge midpoint is the mean of its two corners and two neighbouring centres plus noise
         c, m = a[0::step, 0::step], a[h::step, h::step]
-        a[0::step, h::step] = (c + np.roll(c, -1, 1) + m + np.roll(m, 1, 0)) / 4 + rng.uniform(-scale, scale, c.shape)
-        a[h::step, 0::step] = (c + np.roll(c, -1, 0) + m + np.roll(m, 1, 1)) / 4 + rng.uniform(-scale, scale, c.shape)
+        a[0::step, h::step] = (c + np.roll(c, -1, 1) + m + np.roll(m, 1, 0)) / 4 + noise(c.shape)
+        a[h::step, 0::step] = (c + np.roll(c, -1, 0) + m + np.roll(m, 1, 1)) / 4 + noise(c.shape)
         step, scale = h, scale / decay
     return (a - a.min()) / (a.max() - a.min())
 
-def fog(x: np.ndarray, severity: int, rng) -> np.ndarray:
-    "ImageNet-C fog on images (N, C, H, W) in [0, 1]."
-    c0, c1 = FOG[severity - 1]
+def fog(x: np.ndarray, severity: int, rng, recipe: str = "imagenet_c") -> np.ndarray:
+    "Fog on images (N, C, H, W) in [0, 1]: x ← clip((x + c₀·plasma(c₁)) · m / (m + c₀), 0, 1), m each image's maximum."
+    c0, c1 = constants("fog", recipe, severity)
     side = 1 << int(np.ceil(np.log2(max(x.shape[-2:]))))
     m = x.max(axis=(-2, -1), keepdims=True)
     field = np.stack([plasma_fractal(side, c1, rng)[:x.shape[-2], :x.shape[-1]] for _ in range(len(x))])[:, None]
     return np.clip((x + c0 * field) * m / (m + c0), 0, 1).astype(np.float32)
 
-def blur(x: np.ndarray, severity: int) -> np.ndarray:
+def blur(x: np.ndarray, severity: int, recipe: str = "imagenet_c") -> np.ndarray:
     "Gaussian blur of every image (N, C, H, W) with the severity's σ (no mixing across images or channels)."
-    return gaussian_filter(x, sigma=(0, 0, BLUR[severity - 1], BLUR[severity - 1])).astype(np.float32)
+    (s,) = constants("blur", recipe, severity)
+    return gaussian_filter(x, sigma=(0, 0, s, s)).astype(np.float32)
 
 def snr_db(clean: np.ndarray, corrupted: np.ndarray) -> float:
     """Strength of a corruption as an SNR in dB, clean : change: the clean images' own power (each image's variance
@@ -275,6 +307,7 @@ def band_energy(x: np.ndarray, lo: int, hi: int) -> float:
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c021
 SEVERITY = 1            # the corruption severity the claims read: the one the paper reports
+RECIPE = "imagenet_c"   # the corruption constants the claims read: the paper's (fog c₀ 1.5, c₁ 2; blur σ 1 px at severity 1)
 S3_PAPER = 0.24         # the smallest share of c_d on the first diagonal the paper reports for a texture set (SP-Colorectal ≈24%)
 FOG_SNR_PAPER = -0.6    # dB: the paper's ImageNet-C fog at severity 1 on these textures at 32 px (#17; ≈ −0.1 dB at 224 px)
 FOG_SNR_TOL = 3.0       # dB: a factor 2 in the power of the change either way counts as the paper's strength
@@ -288,26 +321,37 @@ def _seeds(m) -> list[int]:
     if not s: raise KeyError("20_train models")
     return s
 
-def _by_seed(m, rows, what: str, key: str, **match) -> list[float]:
-    "`key` of the row matching `match` for every model seed of the run; a seed without one is a missing metric."
-    by = {r["seed"]: r[key] for r in rows if all(r[f] == v for f, v in match.items())}
-    missing = [s for s in _seeds(m) if s not in by]
-    if missing: raise KeyError(f"{what} {match} seed {missing[0]}")
-    return [float(by[s]) for s in _seeds(m)]
+def _by_seed(m, rows, what: str, key: str, k=None, **match) -> np.ndarray:
+    """`key` of the row matching `match` for every model seed of the run, in `_seeds` order; `k` is one number or one
+    per seed (each seed's k*). A seed without its row is a missing metric."""
+    seeds = _seeds(m)
+    ks = [None] * len(seeds) if k is None else list(k) if np.ndim(k) else [k] * len(seeds)
+    out = []
+    for s, kk in zip(seeds, ks):
+        hit = [r[key] for r in rows if r["seed"] == s and (kk is None or r["k"] == kk) and all(r[f] == v for f, v in match.items())]
+        if not hit: raise KeyError(f"{what} {match} k={kk} seed {s}")
+        out.append(float(hit[0]))
+    return np.array(out)
+
+def _kstar(m, variant) -> np.ndarray:
+    "Each seed's cross-fitted k* (`cross_fitted_k_star`), in `_seeds` order."
+    return _by_seed(m, m["20_train"]["k_star"], "20_train k_star", "k", variant=variant).astype(int)
 
 def _cell(m, variant, k, field="test_acc", kind="low") -> np.ndarray:
-    return np.array(_by_seed(m, m["20_train"]["models"], "20_train", field, variant=variant, kind=kind, k=k))
+    return _by_seed(m, m["20_train"]["models"], "20_train", field, k, variant=variant, kind=kind)
 
 def _spec(m, variant, k, key) -> np.ndarray:
-    return np.array(_by_seed(m, m["30_spectral"]["models"], "30_spectral", key, variant=variant, k=k))
+    return _by_seed(m, m["30_spectral"]["models"], "30_spectral", key, k, variant=variant)
 
-def _corr(m, variant, k, corruption, severity=SEVERITY) -> np.ndarray:
-    return np.array(_by_seed(m, m["40_corruptions"]["rows"], "40_corruptions", "acc", variant=variant, k=k, corruption=corruption,
-                             severity=0 if corruption == "none" else severity))
+def _corr(m, variant, k, corruption, severity=SEVERITY, recipe=RECIPE) -> np.ndarray:
+    more = dict(severity=0) if corruption == "none" else dict(severity=severity, recipe=recipe)
+    return _by_seed(m, m["40_corruptions"]["rows"], "40_corruptions", "acc", k, variant=variant, corruption=corruption, **more)
 
-def _kstar(m, variant) -> int: return m["20_train"]["k_star"][variant]
+def _ks(k) -> str: return f"k* {' '.join(str(int(x)) for x in np.atleast_1d(k))}"
 
-def _present(m, variant) -> bool: return any(r["variant"] == variant for r in m["20_train"]["models"])
+def _present(m, variant, k=0) -> bool:
+    "Whether the run trained `variant` with at least k ≥ `k` pruned diagonals."
+    return any(r["variant"] == variant and r["k"] >= k for r in m["20_train"]["models"])
 
 def _ps(v) -> str:
     "A per-seed effect as text: the mean, and every seed's value when there are several."
@@ -339,14 +383,14 @@ def _gain(m, v, field="test_acc"):
 def _a2(m):
     (kt, gt), (kd, gd) = _gain(m, "shortcut"), _gain(m, "digits")
     eff = np.minimum(gt, -gd)                          # compound: texture rises and digits fall, the smaller margin
-    extra = "; natural k*={} Δ {}".format(_kstar(m, "natural"), _ps(_gain(m, "natural")[1])) if _present(m, "natural") else ""
-    return f"shortcut k*={kt} Δ {_ps(gt)}; digits k*={kd} Δ {_ps(gd)}{extra}", eff.tolist()
+    extra = "; natural {}: Δ {}".format(_ks(_kstar(m, "natural")), _ps(_gain(m, "natural")[1])) if _present(m, "natural", 1) else ""
+    return f"shortcut {_ks(kt)}: Δ {_ps(gt)}; digits {_ks(kd)}: Δ {_ps(gd)}{extra}", eff.tolist()
 
 def _a3(m):
     k = _kstar(m, "shortcut")
     (s0, h0), (sk, hk) = ((_spec(m, "shortcut", x, "s3"), _spec(m, "shortcut", x, "entropy")) for x in (0, k))
     eff = np.minimum(s0 - sk, hk - h0)                 # compound: S₃ falls and H rises, the smaller margin
-    return (f"shortcut k=0 → k*={k}: S₃ {s0.mean():.2f} → {sk.mean():.2f}, H {h0.mean():.2f} → {hk.mean():.2f}; "
+    return (f"shortcut k=0 → {_ks(k)}: S₃ {s0.mean():.2f} → {sk.mean():.2f}, H {h0.mean():.2f} → {hk.mean():.2f}; "
             f"smaller margin {_ps(eff)}"), eff.tolist()
 
 def _drops(m, v):
@@ -356,7 +400,7 @@ def _drops(m, v):
 def _a4(m):
     idd, f, b = _drops(m, "natural")
     extra = "; shortcut: fog drop {:.3f}, blur drop {:.3f}".format(*(d.mean() for d in _drops(m, "shortcut")[1:])) if _present(m, "shortcut") else ""
-    return (f"natural ID {idd.mean():.3f}: fog drop {f.mean():.3f}, blur drop {b.mean():.3f} (severity {SEVERITY}); "
+    return (f"natural ID {idd.mean():.3f}: fog drop {f.mean():.3f}, blur drop {b.mean():.3f} ({RECIPE} severity {SEVERITY}); "
             f"fog − blur drop {_ps(f - b)}{extra}"), (f - b).tolist()
 
 def _gains(m):
@@ -367,21 +411,23 @@ def _gains(m):
 
 def _a5(m):
     k, fg, bg = _gains(m)
-    return f"shortcut k*={k}: fog {_ps(fg)} (blur {bg.mean():+.3f}) at severity {SEVERITY}", fg.tolist()
+    return f"shortcut {_ks(k)}: fog {_ps(fg)} (blur {bg.mean():+.3f}) at {RECIPE} severity {SEVERITY}", fg.tolist()
 
 def _a6(m):
     k, fg, bg = _gains(m)
-    return f"shortcut k*={k}: blur {bg.mean():+.3f} vs fog {fg.mean():+.3f} at severity {SEVERITY}; fog − blur gain {_ps(fg - bg)}", (fg - bg).tolist()
+    return (f"shortcut {_ks(k)}: blur {bg.mean():+.3f} vs fog {fg.mean():+.3f} at {RECIPE} severity {SEVERITY}; "
+            f"fog − blur gain {_ps(fg - bg)}"), (fg - bg).tolist()
 
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c021b
-def _strength(m, variant, corruption, severity=SEVERITY) -> dict:
-    rows = [r for r in m["40_corruptions"]["strength"] if (r["variant"], r["corruption"], r["severity"]) == (variant, corruption, severity)]
-    if not rows: raise KeyError(f"40_corruptions strength {variant} {corruption} severity {severity}")
+def _strength(m, variant, corruption, severity=SEVERITY, recipe=RECIPE) -> dict:
+    want = (variant, corruption, recipe, severity)
+    rows = [r for r in m["40_corruptions"]["strength"] if (r["variant"], r["corruption"], r["recipe"], r["severity"]) == want]
+    if not rows: raise KeyError(f"40_corruptions strength {want}")
     return rows[0]
 
 def _fog_regime(variant) -> Gate:
-    return Gate(f"regime: fog at the paper's strength, {variant} fog SNR at severity {SEVERITY} ≤ {FOG_SNR_PAPER + FOG_SNR_TOL:+g} dB "
+    return Gate(f"regime: fog at the paper's strength, {variant} fog SNR ({RECIPE} severity {SEVERITY}) ≤ {FOG_SNR_PAPER + FOG_SNR_TOL:+g} dB "
                 f"(paper ImageNet-C severity 1 ≈ {FOG_SNR_PAPER:g} dB at 32 px, #17)",
                 lambda m: _strength(m, variant, "fog")["snr_db"], hi=FOG_SNR_PAPER + FOG_SNR_TOL)
 
@@ -394,18 +440,21 @@ def _lf_regime(variant) -> Gate:
     return Gate(f"regime: the unpruned {variant} model relies on LFCs, S₃ ≥ {S3_PAPER:g} (paper: first diagonal ≈24–28% of c_d)",
                 lambda m: float(np.mean(_spec(m, variant, 0, "s3"))), lo=S3_PAPER)
 
-def _converged(cells) -> Gate:
-    "Every model of `cells(m)` ([(variant, k)], LFC pruning) moved ≤ LOSS_TOL nats over its last quarter of training."
-    def curves(m):
+def _read(*variants, pruned=True):
+    "The models a claim reads: each seed's unpruned model of every variant and, if `pruned`, its k* model."
+    def pick(m):
         out = []
-        for v, k in cells(m):
-            rows = [r for r in m["20_train"]["models"] if (r["variant"], r["kind"], r["k"]) == (v, "low", k)]
-            if not rows: raise KeyError(f"20_train {v} k={k}")
-            out += [r["loss_curve"] for r in rows]
+        for v in variants:
+            ks = dict(zip(_seeds(m), _kstar(m, v))) if pruned else {}
+            rows = [r for r in m["20_train"]["models"] if r["variant"] == v and r["kind"] == "low" and r["k"] in (0, ks.get(r["seed"]))]
+            if not rows: raise KeyError(f"20_train {v}")
+            out += rows
         return out
-    return converged("training loss (nats) of every model read", curves, LOSS_TOL)
+    return pick
 
-def _pruned(v): return lambda m: [(v, 0), (v, _kstar(m, v))]
+def _converged(pick) -> Gate:
+    "Every model `pick(m)` returns moved ≤ LOSS_TOL nats over its last quarter of training."
+    return converged("training loss (nats) of every model read", lambda m: [r["loss_curve"] for r in pick(m)], LOSS_TOL)
 
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c021d
@@ -428,34 +477,35 @@ CLAIMS = [
     S1, S2,
     Claim("A1", "Texture models rely on a few LFCs: S₃(texture) > S₃(digits) and H(texture) < H(digits), unpruned (natural textures); "
           "effect: the smaller of the two margins", "first diagonal ≈24–28% of the contribution", _a1, ">", 0.0,
-          gates=[holds(S1), _converged(lambda m: [("natural", 0), ("digits", 0)])], replicas=REPLICAS,
+          gates=[holds(S1), _converged(_read("natural", "digits", pruned=False))], replicas=REPLICAS,
           flip=lambda m: _set(m, "30_spectral", "models", "entropy", 3.0, variant="natural", k=0)),
     Claim("A2", "Pruning LFCs (train and test) raises ID accuracy on texture (shortcut variant): acc(k*) − acc(0) > 0; < 0 on digits; "
           "effect: the smaller of Δ(texture) and −Δ(digits)", "up to +8 pt; CIFAR-10 falls", _a2, ">", 0.0,
-          gates=[holds(S1), _lf_regime("shortcut"), _converged(lambda m: _pruned("shortcut")(m) + _pruned("digits")(m))],
+          gates=[holds(S1), _lf_regime("shortcut"), _converged(_read("shortcut", "digits"))],
           replicas=REPLICAS, flip=lambda m: _set(m, "20_train", "models", "test_acc", 0.5, variant="shortcut", k=3)),
     Claim("A3", "Pruning rebalances the spectrum (shortcut variant): at k* vs k = 0, S₃ (lowest remaining) falls and H rises; "
           "effect: the smaller of the two margins", "more balanced", _a3, ">", 0.0,
-          gates=[holds(S1), _lf_regime("shortcut"), _converged(_pruned("shortcut"))], replicas=REPLICAS,
+          gates=[holds(S1), _lf_regime("shortcut"), _converged(_read("shortcut"))], replicas=REPLICAS,
           flip=lambda m: _set(m, "30_spectral", "models", "s3", 0.9, variant="shortcut", k=3)),
-    Claim("A4", "The LF shortcut makes the model fragile to fog: unpruned natural-texture model, ID − fog > ID − blur (severity 1); "
+    Claim("A4", "The LF shortcut makes the model fragile to fog: unpruned natural-texture model, ID − fog > ID − blur "
+          "(ImageNet-C severity 1: fog c₀ 1.5, c₁ 2; blur σ 1 px); "
           "effect: fog drop − blur drop", "fog drop up to 70 pt", _a4, ">", 0.0,
           gates=[holds(S1), _lf_regime("natural"), _fog_regime("natural"), _blur_regime("natural"),
-                 _converged(lambda m: [("natural", 0)])], replicas=REPLICAS,
-          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.65, variant="natural", k=0, corruption="fog", severity=SEVERITY)),
-    Claim("A5", "LFC pruning improves fog robustness (shortcut variant): acc_fog(k*) − acc_fog(0) > 0 (severity 1)", "up to +40 pt", _a5, ">", 0.0,
-          gates=[holds(S1), _lf_regime("shortcut"), _fog_regime("shortcut"), _converged(_pruned("shortcut"))], replicas=REPLICAS,
-          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.1, variant="shortcut", k=3, corruption="fog", severity=SEVERITY)),
-    Claim("A6", "Trade-off under blur (shortcut variant): acc_blur(k*) − acc_blur(0) < the fog gain (severity 1); "
-          "effect: fog gain − blur gain", "trade-off", _a6, ">", 0.0, scales=("gpu",),
-          gates=[holds(S1), _lf_regime("shortcut"), _fog_regime("shortcut"), _blur_regime("shortcut"), _converged(_pruned("shortcut"))],
+                 _converged(_read("natural", pruned=False))], replicas=REPLICAS,
+          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.65, variant="natural", k=0, corruption="fog", severity=SEVERITY, recipe=RECIPE)),
+    Claim("A5", "LFC pruning improves fog robustness (shortcut variant): acc_fog(k*) − acc_fog(0) > 0 (ImageNet-C fog, severity 1)", "up to +40 pt", _a5, ">", 0.0,
+          gates=[holds(S1), _lf_regime("shortcut"), _fog_regime("shortcut"), _converged(_read("shortcut"))], replicas=REPLICAS,
+          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.1, variant="shortcut", k=3, corruption="fog", severity=SEVERITY, recipe=RECIPE)),
+    Claim("A6", "Trade-off under blur (shortcut variant): acc_blur(k*) − acc_blur(0) < the fog gain (ImageNet-C severity 1); "
+          "effect: fog gain − blur gain", "trade-off", _a6, ">", 0.0,
+          gates=[holds(S1), _lf_regime("shortcut"), _fog_regime("shortcut"), _blur_regime("shortcut"), _converged(_read("shortcut"))],
           replicas=REPLICAS,
-          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.9, variant="shortcut", k=3, corruption="blur", severity=SEVERITY)),
+          flip=lambda m: _set(m, "40_corruptions", "rows", "acc", 0.9, variant="shortcut", k=3, corruption="blur", severity=SEVERITY, recipe=RECIPE)),
 ]
 
 def example() -> dict:
-    """A made-up run's metrics (two model seeds; only the keys the claims and gates read) where every gate holds and
-    every claim is reproduced."""
+    """A made-up run's metrics (two model seeds, k* 2 / 3 / 3; only the keys the claims and gates read) where every
+    gate holds and every claim is reproduced."""
     curve = [1.8, 1.2, 0.8, 0.6, 0.45, 0.35, 0.3, 0.28, 0.27, 0.27]          # last quarter: 0.30 → 0.27
     models, spectral, corr = [], [], []
     for i, s in enumerate((0, 1)):
@@ -469,11 +519,12 @@ def example() -> dict:
         for v, k, c, sev, acc in [("natural", 0, "none", 0, 0.7), ("natural", 0, "fog", 1, 0.3), ("natural", 0, "blur", 1, 0.6),
                                   ("shortcut", 0, "none", 0, 0.6), ("shortcut", 0, "fog", 1, 0.2), ("shortcut", 0, "blur", 1, 0.5),
                                   ("shortcut", 3, "none", 0, 0.7), ("shortcut", 3, "fog", 1, 0.5), ("shortcut", 3, "blur", 1, 0.45)]:
-            corr.append(dict(variant=v, k=k, seed=s, corruption=c, severity=sev, acc=acc + e))
-    strength = [dict(variant=v, corruption=c, severity=1, snr_db=snr, constants=const)
+            corr.append(dict(variant=v, k=k, seed=s, corruption=c, recipe="" if c == "none" else RECIPE, severity=sev, acc=acc + e))
+    strength = [dict(variant=v, corruption=c, recipe=RECIPE, severity=1, snr_db=snr, constants=const)
                 for v in ("natural", "shortcut") for c, snr, const in [("fog", -1.0, [1.5, 2.0]), ("blur", 8.0, [1.0])]]
+    k_star = [dict(variant=v, seed=s, k=k) for v, k in (("natural", 2), ("shortcut", 3), ("digits", 3)) for s in (0, 1)]
     return {"10_data": dict(identity_max_err=0.0, energy_rel_err=1e-7),
-            "20_train": dict(k_star={"natural": 2, "shortcut": 3, "digits": 3}, models=models),
+            "20_train": dict(k_star=k_star, models=models),
             "30_spectral": dict(models=spectral),
             "40_corruptions": dict(rows=corr, strength=strength)}
 
@@ -486,11 +537,12 @@ STUDY = Study(
     summary="Small CNNs trained from scratch on scikit-image textures at every DCT pruning level, against scikit-learn digits.",
     params={
         "smoke": {},                                   # the chain notebooks' defaults are the smoke values
-        "cpu": dict(n_train=600, n_eval=300, variants=["natural", "shortcut"], ks=[0, 1, 2, 3, 4, 6], kinds=["low", "mid", "high"],
-                    other_ks=[2, 6], digit_ks=[0, 3], model_seeds=2, epochs=6, severities=[1, 2, 3], max_diagonal=63),
+        "cpu": dict(n_train=600, n_eval=300, variants=["natural", "shortcut"], ks=[0, 1, 2, 3, 4, 6], kinds=["low"],
+                    digit_ks=[0, 1, 2, 3, 4, 6], model_seeds=4, epochs=6, workers=2, severities=[1, 2, 3], recipes=["imagenet_c", "cifar10_c"],
+                    max_diagonal=63),
         "gpu": dict(size=64, n_train=5000, n_eval=1000, variants=["natural", "shortcut"], ks=[0, 1, 2, 3, 4, 6, 8],
-                    kinds=["low", "mid", "high"], digit_ks=[0, 2, 4, 6], model_seeds=3, epochs=20, batch_size=512,
-                    severities=[1, 2, 3], max_diagonal=127),
+                    kinds=["low", "mid", "high"], digit_ks=[0, 2, 4, 6], model_seeds=4, epochs=20, batch_size=512,
+                    severities=[1, 2, 3], recipes=["imagenet_c", "cifar10_c"], max_diagonal=127),
     },
     smoke_holds=("S2",),                               # pruning is exact arithmetic, at any size
     example=example,
