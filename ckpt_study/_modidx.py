@@ -484,6 +484,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                    'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.stage_gate': ( 'studies/puma/puma.html#stage_gate',
                                                                                  'ckpt_study/studies/puma.py'),
+                                         'ckpt_study.studies.puma.start_evaluation': ( 'studies/puma/puma.html#start_evaluation',
+                                                                                       'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.steps_to': ( 'studies/puma/puma.html#steps_to',
                                                                                'ckpt_study/studies/puma.py'),
                                          'ckpt_study.studies.puma.sudoku_puzzles': ( 'studies/puma/puma.html#sudoku_puzzles',

@@ -1,39 +1,46 @@
-"""Set the puma study's learning rate on MDM alone (the spec: lr, batch size and steps are set on MDM and shared by
-every arm), and time a training step per puzzle size. Usage: python tools/puma_calibrate.py [OUT.json]"""
-import json, sys, tempfile, time
+"""Set the puma study's learning rate on MDM alone, before any PUMA arm runs (#16), and time a 4×4 step.
+
+The rule, fixed before the calibration ran: MDM on 4×4 Sudoku from scratch as in B1's primary cell (d 64, 3 layers,
+batch 64, 400 steps, 10% warm-up then cosine, evaluated every 25 steps on 128 held-out puzzles), four seeds per
+learning rate in {1e-3, 2e-3}; a seed *leaves the plateau* at the first evaluation with solve rate ≥ 0.2 (S1's
+bound); the study uses the largest rate at which every seed leaves the plateau by step 200 (half the budget). The
+puzzles are not the study's (seed 1004). Usage: python tools/puma_calibrate.py [OUT.json]"""
+import sys, tempfile
 from pathlib import Path
 import datasets
-from ckpt_study.pipeline import resolve
+from ckpt_study.core import write_json
 from ckpt_study.jobs import run_jobs
 from ckpt_study.data import save_data
-from ckpt_study.studies.puma import BLANKS, grid_cells, grid_jobs, train_job, sudoku_split, STUDY
+from ckpt_study.studies.puma import BLANKS, LEARNS, grid_cells, grid_jobs, train_job, sudoku_split
+
+GRID, SEEDS, STEPS, BY, WARMUP, EVERY, PUZZLES = (1e-3, 2e-3), 4, 400, 200, 0.1, 25, 128
+
+def plateau_exit(curve: list[dict]) -> float | None:
+    "The first evaluated step with solve rate ≥ LEARNS (None: never)."
+    return next((p["step"] for p in curve if p["solve_rate"] >= LEARNS), None)
 
 def main():
-    p = resolve(STUDY, "cpu", 0)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "figures/puma/benchmarks/lr_calibration_cpu.json")
+    rows = []
     with tempfile.TemporaryDirectory() as d:
-        run = Path(d)
-        for n in (4, 6):
-            split = sudoku_split(n, p["train_bases"], p["test_bases"], p["per_base"], BLANKS[n], 1000 + n)   # not the study's puzzles
-            save_data(datasets.DatasetDict({k: datasets.Dataset.from_dict({"clues": c, "solution": s}) for k, (c, s) in split.items()}),
-                      run / "data" / f"sudoku-{n}")   # a verified folder, as train_job's reader expects
-        rows = []
-        for lr in (1e-3, 2e-3, 4e-3):
-            jobs = grid_jobs(grid_cells([dict(n=4, steps=600, seeds=2, arms=["mdm"])]), run / f"lr{lr:g}", seed=7, batch_size=p["batch_size"], lr=lr,
-                             eval_every=100, eval_puzzles=256, path_puzzles=16)
-            for j in jobs: j["data"] = str(run / "data" / "sudoku-4")
-            for r in run_jobs(train_job, jobs, workers=2):
-                rows.append(dict(n=4, lr=lr, replica=r["replica"], seconds=r["train_seconds"], solve=[c["solve_rate"] for c in r["curve"]],
-                                 loss=[round(c["val_loss"], 4) for c in r["curve"]]))
-                print(rows[-1])
-        t = time.perf_counter()
-        jobs = grid_jobs(grid_cells([dict(n=6, steps=100, seeds=2, arms=["mdm"])]), run / "t6", seed=7, batch_size=p["batch_size"], lr=2e-3,
-                         eval_every=100, eval_puzzles=256, path_puzzles=64)
-        for j in jobs: j["data"] = str(run / "data" / "sudoku-6")
-        rows6 = [dict(n=6, seconds_per_100_steps=r["train_seconds"]) for r in run_jobs(train_job, jobs, workers=2)]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(dict(rows=rows, timing_6x6=rows6, wall_6x6_with_eval=time.perf_counter() - t), indent=1))
-    print(json.dumps(rows6))
+        data = Path(d) / "data" / "sudoku-4"
+        split = sudoku_split(4, 400, 60, 40, BLANKS[4], 1004)          # the cpu scale's puzzle counts, other puzzles
+        save_data(datasets.DatasetDict({k: datasets.Dataset.from_dict({"clues": c, "solution": s}) for k, (c, s) in split.items()}), data)
+        for lr in GRID:
+            jobs = grid_jobs(grid_cells([dict(n=4, steps=STEPS, seeds=SEEDS, arms=["mdm"])]), Path(d) / f"lr{lr:g}", seed=7, batch_size=64,
+                             lr=lr, warmup=WARMUP, eval_every=EVERY, eval_puzzles=PUZZLES, path_puzzles=32)
+            for j in jobs: j["data"] = str(data)
+            for r in run_jobs(train_job, jobs, workers=2, desc=f"lr {lr:g}"):
+                rows.append(dict(lr=lr, seed=r["seed"], train_seconds=round(r["train_seconds"], 1), steps=STEPS,
+                                 plateau_exit=plateau_exit(r["curve"]), solve=[round(p["solve_rate"], 4) for p in r["curve"]],
+                                 val_loss=[round(p["val_loss"], 4) for p in r["curve"]]))
+                print({k: rows[-1][k] for k in ("lr", "seed", "train_seconds", "plateau_exit")}, flush=True)
+    ok = [lr for lr in GRID if all(r["plateau_exit"] is not None and r["plateau_exit"] <= BY for r in rows if r["lr"] == lr)]
+    doc = dict(rule=" ".join(__doc__.split("\n\n")[1].split()), grid=list(GRID), seeds=SEEDS, steps=STEPS, leave_by=BY, warmup=WARMUP,
+               eval_every=EVERY, eval_puzzles=PUZZLES, chosen_lr=max(ok) if ok else None, rows=rows,
+               seconds_per_step_2_workers=round(sum(r["train_seconds"] for r in rows) / (len(rows) * STEPS) / 2, 4))
+    write_json(out, doc)
+    print("chosen lr:", doc["chosen_lr"], "| s/step (2 workers, wall):", doc["seconds_per_step_2_workers"])
 
 
 if __name__ == "__main__":   # the workers are spawned processes, which import this file
