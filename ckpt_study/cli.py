@@ -9,11 +9,13 @@ import argparse, sys
 
 from .core import load_settings, resolve_scale, atomic_write, CorruptFile
 from .study import VERDICTS, MetricMissing
+from .archive import pack_runs, publish_archive
 from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain, publish, published,
                                  scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs, evaluate_runs)
 
 # %% auto #0
-__all__ = ['parser', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_readme', 'cmd_docs', 'main']
+__all__ = ['parser', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_publish', 'cmd_readme',
+           'cmd_docs', 'main']
 
 # %% ../nbs/09_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -44,8 +46,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--fresh", action="store_true", help="start a new run instead of resuming an unfinished one")
     r.add_argument("--publish", action="store_true", help="publish each finished run into figures/")
     pb = sub.add_parser("publish", help="copy a finished run's figures and verdicts into figures/")
-    pb.add_argument("run", nargs="+", help="a run directory, or one per seed of one study and scale (one verdict across seeds)")
+    pb.add_argument("run", nargs="*", help="a run directory, or one per seed of one study and scale (one verdict across seeds)")
+    pb.add_argument("--from", dest="archive", default=None, metavar="ARCHIVE", help="publish the runs of an archive made by `pack` instead")
     pb.add_argument("--figures-dir", default=None)
+    pk = sub.add_parser("pack", help="pack finished runs (figures, claims, metrics; no checkpoints) into one archive")
+    pk.add_argument("run", nargs="+", help="a run directory, or one per seed of one study and scale")
+    pk.add_argument("--out", required=True, help="the archive to write (.tar.gz)")
     rp = sub.add_parser("report", help="the scorecard and claims from figures/")
     rp.add_argument("--figures-dir", default=None)
     rp.add_argument("--stale", action="store_true", help="list only results whose code changed since publishing")
@@ -121,6 +127,11 @@ def cmd_compare(args) -> None:
     print(table)
 
 # %% ../nbs/09_cli.ipynb #c009
+def cmd_publish(args) -> None:
+    "Publish run folders, or (`--from`) the runs of an archive; exactly one of the two."
+    if bool(args.run) == bool(args.archive): raise UsageError("publish takes run directories or --from ARCHIVE, not both or neither")
+    print(f"published to {publish_archive(args.archive, args.figures_dir) if args.archive else publish(args.run, args.figures_dir)}")
+
 def cmd_readme(args) -> None:
     from ckpt_study.docs import readme_markdown
     root = load_settings().root
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of `ckpt-study`: exit 0 on success, 2 on bad input, 1 on a failed chain or a corrupt file, 130 on Ctrl-C."
     try:
         args = parser().parse_args(argv)
-        {"list": cmd_list, "run": cmd_run, "publish": lambda a: print(f"published to {publish(a.run, a.figures_dir)}"),
+        {"list": cmd_list, "run": cmd_run, "publish": cmd_publish, "pack": lambda a: print(f"packed {pack_runs(a.run, a.out)}"),
          "report": cmd_report, "compare": cmd_compare, "readme": cmd_readme, "docs": cmd_docs}[args.cmd](args)
     except UsageError as e:
         print(f"ckpt-study: error: {e}", file=sys.stderr); return 2
@@ -160,3 +171,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as e:   # `Interrupted` names the step; a bare Ctrl-C elsewhere had nothing running
         print(f"ckpt-study: {e or 'interrupted; rerun the same command to resume'}", file=sys.stderr); return 130
     return 0
+
+if __name__ == "__main__": sys.exit(main())     # `python -m ckpt_study.cli` where the console script is not installed

@@ -17,8 +17,8 @@ from .pipeline import (all_studies, notebook_parameters, notebook_path, study_di
                                  scorecard_markdown, tally_cell)
 
 # %% auto #0
-__all__ = ['CONF', 'method_in_brief', 'chain_markdown', 'readable_utc', 'provenance_markdown', 'study_page', 'reader_copy',
-           'readme_markdown', 'findings_markdown', 'landing_page', 'build_docs']
+__all__ = ['VERDICT_MARK', 'CONF', 'method_in_brief', 'chain_markdown', 'readable_utc', 'provenance_markdown', 'figure_step',
+           'study_page', 'reader_copy', 'readme_markdown', 'findings_markdown', 'landing_page', 'build_docs']
 
 # %% ../nbs/10_docs.ipynb #c005
 def method_in_brief(study: Study) -> str:
@@ -64,15 +64,20 @@ def provenance_markdown(p: dict, stale: bool) -> str:
         f"- **wall time** {walls} on {p.get('machine', 'unknown')}; torch {p.get('torch', '?')}, transformers {p.get('transformers', '?')}",
         f"- **parameters** {params}"])
 
+VERDICT_MARK = {VERDICTS[0]: "✅", VERDICTS[1]: "❌", VERDICTS[2]: "❔"}   # a verdict that stands out in a wide table
+
+def figure_step(study: Study, png: str) -> str | None:
+    "The chain step whose notebook draws figure `png` (its file stem appears there as a string), if any."
+    stem = Path(png).stem
+    code = lambda s: (c.source for c in nbformat.read(str(notebook_path(study, s)), as_version=4).cells if c.cell_type == "code")
+    return next((s for s in study.chain if any(f'"{stem}"' in src for src in code(s))), None)
+
 def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
-    "The Markdown of a study's page; figure paths start with `fig_prefix`."
+    """The Markdown of a study's page, results first (verdicts marked, each figure captioned with the step that drew
+    it), then the method and the chain; figure paths start with `fig_prefix`."""
     rows = {r["scale"]: r for r in published(figures_dir) if r["slug"] == study.slug}
     link = f"[arXiv {study.arxiv}](https://arxiv.org/abs/{study.arxiv})" if study.arxiv else "no arXiv id"
-    out = [f"# {study.slug}\n", f"**{study.title}** ({link})\n", f"{study.summary}\n", "## Method in brief\n",
-           method_in_brief(study), f"\nThe paper's method and claims in code: [00_{study.slug}](00_{study.slug}.ipynb).\n",
-           "## The chain\n", "Run with `ckpt-study run " + study.slug + " --scale S [-p key=value ...]`; each notebook "
-           "receives `scale`, `seed` and `run_dir` from the runner and the parameters below.\n", chain_markdown(study),
-           "## Results\n"]
+    out = [f"# {study.slug}\n", f"**{study.title}** ({link})\n", f"{study.summary}\n", "## Results\n"]
     if not rows: out.append("**No results have been published for this study yet.**\n")
     for scale in SCALES:
         if scale not in rows:
@@ -82,10 +87,18 @@ def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
         out.append(f"### {scale}\n")
         out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ?; sanity checks apart: "
                    f"**{tally_cell(r['tally'])}**.\n")
-        out.append(claims_table(r["claims"]) + "\n")
+        marked = [dict(c, verdict=f"{VERDICT_MARK[c['verdict']]} **{c['verdict']}**" if c["verdict"] in VERDICT_MARK else c["verdict"])
+                  for c in r["claims"]]
+        out.append(claims_table(marked) + "\n")
         for png in sorted((Path(figures_dir) / study.slug / scale).glob("*.png")):
-            out.append(f"![{study.slug} {scale}: {png.stem}]({fig_prefix}/{study.slug}/{scale}/{png.name})\n")
+            step = figure_step(study, png.name)
+            out.append(f"![{study.slug} {scale}: {png.stem}]({fig_prefix}/{study.slug}/{scale}/{png.name})\n\n"
+                       f"*{png.stem.replace('_', ' ')}* ({scale})" + (f", drawn by [`{step}`]({step}.ipynb)" if step else "") + "\n")
         out.append("**Provenance**\n\n" + provenance_markdown(r["provenance"], r["stale"]) + "\n")
+    out += ["## Method in brief\n", method_in_brief(study),
+            f"\nThe paper's method and claims in code: [00_{study.slug}](00_{study.slug}.ipynb).\n",
+            "## The chain\n", "Run with `ckpt-study run " + study.slug + " --scale S [-p key=value ...]`; each notebook "
+            "receives `scale`, `seed` and `run_dir` from the runner and the parameters below.\n", chain_markdown(study)]
     out.append("```{toctree}\n:hidden:\n\n" + "\n".join([f"00_{study.slug}", *study.chain]) + "\n```\n")
     return "\n".join(out)
 

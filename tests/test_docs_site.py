@@ -59,6 +59,9 @@ def test_pages_exist(site):
     study = (site / PAGES["study"]).read_text()
     for text in ("arXiv 2606.04272", "Method in brief", "10_pretrain", "pre-training steps", "Provenance", "reproduced"):
         assert text in study, text
+    assert study.index("Results") < study.index("Method in brief")                 # results first
+    assert "drawn by" in study and "10_pretrain.html" in study                       # figures captioned with their step
+    assert any(mark in study for mark in ("✅", "❌", "❔"))                            # verdicts marked
 
 
 def test_every_internal_link_and_image_resolves(site):
