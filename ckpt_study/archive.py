@@ -5,7 +5,7 @@ parameters and provenance, never checkpoints, each file checked against its sha2
 
 # %% ../nbs/08a_archive.ipynb #c002
 from __future__ import annotations
-import io, json, platform, re, tarfile, tempfile
+import io, json, platform, re, shutil, tarfile, tempfile, zlib
 from pathlib import Path
 
 from .core import read_json, write_json, sha256_file, utc_stamp, CorruptFile
@@ -40,10 +40,11 @@ def pack_runs(run_dirs: list, out: str | Path) -> Path:
     if len({(r.parent.name, p["scale"]) for r, p in zip(runs, params)}) != 1 or len({p["seed"] for p in params}) != len(runs):
         raise UsageError("pack several runs only of one study and scale, each with its own seed")
     study = get_study(runs[0].parent.name)
-    files = {f"{study.slug}/{r.name}/{f.relative_to(r).as_posix()}": f for r in runs for f in run_files(r)}
+    files = {f"{study.slug}/{r.name}/{f.relative_to(r).as_posix()}": f for i, r in enumerate(runs) for f in run_files(r)
+             if i == 0 or f.parent.name != "figures"}                 # `publish` shows the first run's figures
     manifest = dict(schema=1, study=study.slug, scale=params[0]["scale"], seeds=[p["seed"] for p in params], runs=[r.name for r in runs],
-                    code_fingerprint=code_fingerprint(study), git_commit=_git("rev-parse", "HEAD"),
-                    git_dirty=bool(_git("status", "--porcelain", "--", "ckpt_study", "nbs")), packed_utc=utc_stamp(),
+                    code_fingerprint=code_fingerprint(study), git_commit=_git("rev-parse", "HEAD") or None,   # None: not a checkout
+                    packed_utc=utc_stamp(),
                     **_machine_facts(), files={name: sha256_file(f) for name, f in files.items()})
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -59,6 +60,22 @@ def pack_runs(run_dirs: list, out: str | Path) -> Path:
 
 # %% ../nbs/08a_archive.ipynb #c007
 _SAFE = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+_KEYS = ("study", "scale", "seeds", "runs", "code_fingerprint", "git_commit", "packed_utc", "machine", "python", "torch",
+         "transformers", "files")
+
+def _check_manifest(m, where: Path) -> dict:
+    "archive.json as `pack_runs` writes it, or `CorruptFile`: its keys, one safe folder name per run, files under those runs."
+    if not isinstance(m, dict) or m.get("schema") != 1 or (missing := [k for k in _KEYS if k not in m]):
+        raise CorruptFile(f"{where}: archive.json is not a run archive's manifest")
+    runs, files = m["runs"], m["files"]
+    if not isinstance(runs, list) or not runs or not isinstance(files, dict) or \
+            not all(isinstance(r, str) and _SAFE.fullmatch(r) and "/" not in r and r not in (".", "..") for r in runs):
+        raise CorruptFile(f"{where}: archive.json lists no runs or unsafe run names")
+    prefixes = tuple(f"{m['study']}/{r}/" for r in runs)
+    for name in files:
+        if not isinstance(name, str) or not _SAFE.fullmatch(name) or ".." in name.split("/") or not name.startswith(prefixes):
+            raise CorruptFile(f"{where}: {name!r} is not a plain file of the archive's runs")
+    return m
 
 def unpack_runs(archive: str | Path, dest: str | Path) -> tuple[dict, list[Path]]:
     "(archive.json, the run folders) of `archive`, extracted under `dest` after every check; `CorruptFile` otherwise."
@@ -68,20 +85,20 @@ def unpack_runs(archive: str | Path, dest: str | Path) -> tuple[dict, list[Path]
     try:
         with tarfile.open(archive, "r:gz") as tar:
             members = {m.name: m for m in tar.getmembers()}
-            if MANIFEST_NAME not in members: raise CorruptFile(f"{archive} has no {MANIFEST_NAME}")
-            manifest = json.loads(tar.extractfile(members[MANIFEST_NAME]).read())
-            listed = manifest.get("files", {})
+            if MANIFEST_NAME not in members or not members[MANIFEST_NAME].isfile(): raise CorruptFile(f"{archive} has no {MANIFEST_NAME}")
+            if sum(m.size for m in members.values()) > 4 * LIMIT: raise CorruptFile(f"{archive} unpacks to over {4 * LIMIT // 2**20} MiB")
+            manifest = _check_manifest(json.loads(tar.extractfile(members[MANIFEST_NAME]).read()), archive)
+            listed = manifest["files"]
             if extra := sorted(set(members) - set(listed) - {MANIFEST_NAME}): raise CorruptFile(f"{archive} holds unlisted {extra[0]}")
             if missing := sorted(set(listed) - set(members)): raise CorruptFile(f"{archive} lacks {missing[0]}")
             for name, digest in listed.items():
                 m = members[name]
-                if not m.isfile() or not _SAFE.fullmatch(name) or ".." in name.split("/") or not name.startswith(f"{manifest['study']}/"):
-                    raise CorruptFile(f"{archive}: {name!r} is not a plain file of the study's runs")
+                if not m.isfile(): raise CorruptFile(f"{archive}: {name!r} is not a plain file of the archive's runs")
                 path = dest / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(tar.extractfile(m).read())
+                with tar.extractfile(m) as src, open(path, "wb") as out: shutil.copyfileobj(src, out)
                 if sha256_file(path) != digest: raise CorruptFile(f"{archive}: {name} does not match its sha256")
-    except (tarfile.TarError, json.JSONDecodeError, KeyError, EOFError, OSError) as e:
+    except (tarfile.TarError, json.JSONDecodeError, zlib.error, EOFError, OSError) as e:
         raise CorruptFile(f"{archive} is not a readable run archive ({e})") from None
     return manifest, [dest / manifest["study"] / r for r in manifest["runs"]]
 
@@ -95,7 +112,8 @@ def publish_archive(archive: str | Path, figures_dir: str | Path | None = None) 
                              f"check out {manifest['git_commit'][:10] or 'its commit'} to publish it")
         dest = publish(runs, figures_dir)
     prov = read_json(dest / "provenance.json")
-    prov.update({k: manifest[k] for k in ("machine", "python", "torch", "transformers", "git_commit", "git_dirty")},
-                archive=dict(name=Path(archive).name, packed_utc=manifest["packed_utc"]))
+    # the runs were made there: its machine and versions; the code is this checkout's (same fingerprint), so its commit stays
+    prov.update({k: manifest[k] for k in ("machine", "python", "torch", "transformers")},
+                archive=dict(name=Path(archive).name, packed_utc=manifest["packed_utc"], git_commit=manifest["git_commit"]))
     write_json(dest / "provenance.json", prov)
     return dest

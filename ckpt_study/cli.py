@@ -172,4 +172,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ckpt-study: {e or 'interrupted; rerun the same command to resume'}", file=sys.stderr); return 130
     return 0
 
+# %% ../nbs/09_cli.ipynb #c011a
 if __name__ == "__main__": sys.exit(main())     # `python -m ckpt_study.cli` where the console script is not installed

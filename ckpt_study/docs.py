@@ -67,10 +67,10 @@ def provenance_markdown(p: dict, stale: bool) -> str:
 VERDICT_MARK = {VERDICTS[0]: "✅", VERDICTS[1]: "❌", VERDICTS[2]: "❔"}   # a verdict that stands out in a wide table
 
 def figure_step(study: Study, png: str) -> str | None:
-    "The chain step whose notebook draws figure `png` (its file stem appears there as a string), if any."
-    stem = Path(png).stem
+    'The chain step whose notebook saves figure `png` (`run / "figures" / "<stem>"` in its code), if any.'
+    saved = f'"figures" / "{Path(png).stem}"'
     code = lambda s: (c.source for c in nbformat.read(str(notebook_path(study, s)), as_version=4).cells if c.cell_type == "code")
-    return next((s for s in study.chain if any(f'"{stem}"' in src for src in code(s))), None)
+    return next((s for s in study.chain if any(saved in src for src in code(s))), None)
 
 def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
     """The Markdown of a study's page, results first (verdicts marked, each figure captioned with the step that drew
@@ -85,8 +85,8 @@ def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
             continue
         r = rows[scale]
         out.append(f"### {scale}\n")
-        out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ?; sanity checks apart: "
-                   f"**{tally_cell(r['tally'])}**.\n")
+        out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ? (✅ ❌ ❔ in the table); sanity checks "
+                   f"apart: **{tally_cell(r['tally'])}**.\n")
         marked = [dict(c, verdict=f"{VERDICT_MARK[c['verdict']]} **{c['verdict']}**" if c["verdict"] in VERDICT_MARK else c["verdict"])
                   for c in r["claims"]]
         out.append(claims_table(marked) + "\n")

@@ -6,10 +6,11 @@
 # env:   SCALE (default gpu), SEEDS (default "0 1 2"), LIMIT (seconds per seed, default 480 = the 8-minute budget),
 #        WHEELS (a folder of wheels for what the machine lacks, default .whl), PYTHON (default python3)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 slug=${1:?usage: tools/gpu_run.sh SLUG [ARCHIVE]}
-archive=${2:-${OUT:-.}/gpu-$slug.tar.gz}
+archive=$(realpath -m "${2:-${OUT:-.}/gpu-$slug.tar.gz}")      # where the caller means, before the cd below
+cd "$(dirname "$0")/.."
 scale=${SCALE:-gpu} seeds=(${SEEDS:-0 1 2}) limit=${LIMIT:-480} wheels=${WHEELS:-.whl} py=${PYTHON:-python3}
+[ "${#seeds[@]}" -ge 1 ] || { echo "gpu_run.sh: SEEDS names no seed" >&2; exit 2; }
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 if compgen -G "$wheels/*.whl" >/dev/null; then     # packages the machine lacks (papermill, datasets, nbdev, …)
     "$py" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site "$wheels"/*.whl
@@ -20,7 +21,8 @@ cores=$(nproc); threads=$(( cores / ${#seeds[@]} )); [ "$threads" -ge 1 ] || thr
 echo "== $slug at $scale: seeds ${seeds[*]} side by side, $threads threads each, ${limit}s each at most"
 pids=()
 for s in "${seeds[@]}"; do         # one process per seed sharing the device; each its own runs folder
-    OMP_NUM_THREADS=$threads timeout "$limit" "$py" -m ckpt_study.cli run "$slug" --scale "$scale" --seed "$s" \
+    # SIGINT, as Ctrl-C: the runner stops the step and shuts its kernel down (a TERM would leave the kernel training)
+    OMP_NUM_THREADS=$threads timeout -s INT -k 60 "$limit" "$py" -m ckpt_study.cli run "$slug" --scale "$scale" --seed "$s" \
         --runs-dir "$work/s$s" > "$work/s$s.log" 2>&1 &
     pids+=($!)
 done
