@@ -20,11 +20,10 @@ RUN_FILES = ("params.json", "progress.json", "claims.json", "metrics/*.json", "f
 MANIFEST_NAME = "archive.json"
 
 def _machine_facts() -> dict:
-    "Where the runs were made: machine, GPU, Python and library versions."
-    import os, torch, transformers
-    gpu = f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
-    return dict(machine=f"{platform.machine()}, {os.cpu_count()} cpus{gpu}", python=platform.python_version(),
-                torch=torch.__version__, transformers=transformers.__version__)
+    "Where the runs were made: machine and GPU (as `publish` words them), Python and library versions."
+    import torch, transformers
+    from ckpt_study.pipeline import _machine
+    return dict(machine=_machine(), python=platform.python_version(), torch=torch.__version__, transformers=transformers.__version__)
 
 def run_files(run: Path) -> list[Path]:
     "The files of a finished run that an archive carries."
@@ -66,7 +65,7 @@ _KEYS = ("study", "scale", "seeds", "runs", "code_fingerprint", "git_commit", "p
 def _check_manifest(m, where: Path) -> dict:
     "archive.json as `pack_runs` writes it, or `CorruptFile`: its keys, one safe folder name per run, files under those runs."
     if not isinstance(m, dict) or m.get("schema") != 1 or (missing := [k for k in _KEYS if k not in m]):
-        raise CorruptFile(f"{where}: archive.json is not a run archive's manifest")
+        raise CorruptFile(f"{where}: archive.json is not a run archive's manifest" + (f" (no {missing[0]})" if isinstance(m, dict) and m.get("schema") == 1 else ""))
     runs, files = m["runs"], m["files"]
     if not isinstance(runs, list) or not runs or not isinstance(files, dict) or \
             not all(isinstance(r, str) and _SAFE.fullmatch(r) and "/" not in r and r not in (".", "..") for r in runs):
