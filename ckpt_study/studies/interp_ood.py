@@ -10,17 +10,18 @@ import numpy as np
 from ..data import draw_unique
 
 # %% auto #0
-__all__ = ['VOCAB', 'HIER', 'PAPER_LR_STEPS', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'STABLE', 'CLASSES', 'SETTINGS', 'S1', 'CLAIMS',
-           'STUDY', 'depths', 'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string',
-           'ood_string', 'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores',
-           'encode', 'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced',
-           'population_predict', 'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook',
-           'train_group', 'nested_like', 'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
+__all__ = ['RULES', 'VOCAB', 'HIER', 'PAPER_LR_STEPS', 'PAPER_EXAMPLES', 'ID_FIT', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'EXAMPLES',
+           'FITTED', 'REGIMES', 'STABLE', 'STABLE_ABLATED', 'CLASSES', 'SETTINGS', 'S1', 'CLAIMS', 'STUDY', 'depths',
+           'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
+           'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores', 'encode',
+           'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'population_predict',
+           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'train_group',
+           'nested_like', 'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c005
 def depths(s: str) -> np.ndarray:
     "The depth after each character: +1 for `(`, −1 for `)`."
-    return np.cumsum([1 if c == "(" else -1 for c in s])
+    return np.cumsum(1 - 2 * (np.frombuffer(s.encode(), dtype=np.uint8) == ord(")")))   # bytes, not a Python loop: scores call it per string
 
 def is_balanced(s: str) -> bool:
     "NESTED: no prefix closes more than it opened, and the counts are equal."
@@ -76,6 +77,8 @@ def dyck_dataset(n_train: int, n_test: int, n: int, seed: int) -> dict[str, list
     return dict(train=half(n_train), id_test=half(n_test), ood_test=[(s, 0) for s in ood])
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c009
+RULES = ("NESTED", "EQUAL-COUNT", "FIRST-SYMBOL", "OTHER")   # rule_label's answers, in the figures' order and colours
+
 def rule_label(ood_strings: list[str], predicted_balanced: np.ndarray, hi: float = 0.9, lo: float = 0.1) -> str:
     "NESTED (OOD accuracy ≥ hi), EQUAL-COUNT (≤ lo), FIRST-SYMBOL (the 90/90 rule) or OTHER."
     pred = np.asarray(predicted_balanced, dtype=bool)
@@ -93,16 +96,22 @@ def mixed_depth(s: str) -> bool:
     return len(d) > 0 and d.min() < 0 <= d.max()
 
 def head_scores(attn: list[np.ndarray], strings: list[str]) -> dict[str, float]:
-    "Mean neg, nonneg, sign and ambi over the mixed-depth strings; `attn[i]` is the end query's attention on string i's brackets."
-    rows = []
-    for a, s in zip(attn, strings):
-        if not mixed_depth(s): continue
-        d, a = depths(s), np.asarray(a)
-        neg = float(a[d < 0].min() > a[d >= 0].max()); nonneg = float(a[d >= 0].min() > a[d < 0].max())
-        rows.append((neg, nonneg, neg if d[-1] < 0 else nonneg, neg + nonneg))
-    if not rows: return dict(neg=0.0, nonneg=0.0, sign=0.0, ambi=0.0, n=0)
-    m = np.mean(rows, axis=0)
-    return dict(neg=m[0], nonneg=m[1], sign=m[2], ambi=m[3], n=len(rows))
+    """Mean neg, nonneg, sign and ambi over the mixed-depth strings; `attn[i]` is the end query's attention on string i's
+    brackets. Vectorised over strings: each is padded to the longest, so min over N⁻ and max over N⁺ are masked reductions."""
+    keep = [i for i, s in enumerate(strings) if mixed_depth(s)]
+    if not keep: return dict(neg=0.0, nonneg=0.0, sign=0.0, ambi=0.0, n=0)
+    lengths = np.array([len(strings[i]) for i in keep])
+    on = np.arange(lengths.max()) < lengths[:, None]                       # (strings, positions): inside the string
+    d, a = np.zeros(on.shape), np.zeros(on.shape)
+    d[on] = np.concatenate([depths(strings[i]) for i in keep]); a[on] = np.concatenate([np.asarray(attn[i]) for i in keep])
+    below, above = on & (d < 0), on & (d >= 0)                             # N⁻ and N⁺
+    lo = lambda m: np.where(m, a, np.inf).min(1)
+    hi = lambda m: np.where(m, a, -np.inf).max(1)
+    neg, nonneg = lo(below) > hi(above), lo(above) > hi(below)
+    sign = np.where(d[np.arange(len(keep)), lengths - 1] < 0, neg, nonneg)  # d_L < 0: the string ends below zero
+    return dict(neg=float(neg.mean()), nonneg=float(nonneg.mean()), sign=float(sign.mean()), ambi=float((neg + 0. + nonneg).mean()),
+                n=len(keep))
+
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c016
 import torch, torch.nn.functional as F
@@ -373,22 +382,38 @@ def _c3b(m): return _ablation(m, "violation-detecting")
 
 # --- gates (see the Design section for where each bound comes from)
 PAPER_LR_STEPS = 1e-4 * 200_000 / 8       # the paper's first checkpoint: 200K examples at batch 8 and lr 1e-4 (all 270 models)
+PAPER_EXAMPLES = 200_000                   # ... and the strings seen by then (its one-layer models are past the transient there)
+ID_FIT = 0.99                              # each layer group's mean ID accuracy: the paper's medians are 0.999 at its first checkpoint
 OOD_DRIFT = 0.05                           # half the 0.1 width of the rule bands (≤ 0.1, ≥ 0.9, FIRST-SYMBOL ± 0.1)
 MIN_CLASS = 2                              # models on each side of OOD accuracy 0.8, for ρ and AUROC to speak of NESTED
 
 def _lr_steps(m): p = m["10_population"]; return p["lr"] * p["steps"]
+def _examples(m): p = m["10_population"]; return p["steps"] * p["batch_size"]
 
-def _group_ood_curves(m) -> list:
-    "Each layer group's mean OOD-accuracy curve over training."
+def _by_layers(m, key, min_layers=1) -> dict:
+    "layers → the models' `key` values, for the layer groups with ≥ `min_layers` layers."
     groups = {}
-    for r in m["10_population"]["models"]: groups.setdefault(r["n_layer"], []).append(r["ood_curve"])
-    return [np.mean(np.array(c, dtype=float), axis=0) for c in groups.values()]
+    for r in m["10_population"]["models"]:
+        if r["n_layer"] >= min_layers: groups.setdefault(r["n_layer"], []).append(r[key])
+    return groups
+
+def _fitted(m): return min(float(np.mean(a)) for a in _by_layers(m, "id_acc").values())
+
+def _group_ood_curves(m, min_layers=1) -> list:
+    "Each layer group's mean OOD-accuracy curve over training (the groups with ≥ `min_layers` layers)."
+    return [np.mean(np.array(c, dtype=float), axis=0) for c in _by_layers(m, "ood_curve", min_layers).values()]
 
 def _classes(m): e = m["30_predict"]; return min(e["n_hier"], e["n_models"] - e["n_hier"])
 
 REGIME = Gate(f"regime: lr × steps ≥ {PAPER_LR_STEPS:g}, the paper's first checkpoint (200K examples at batch 8, lr 1e-4)",
               _lr_steps, lo=PAPER_LR_STEPS)
+EXAMPLES = Gate(f"regime: training examples ≥ {PAPER_EXAMPLES:,}, the paper's first checkpoint", _examples, lo=PAPER_EXAMPLES)
+FITTED = Gate(f"regime: every layer group's mean ID accuracy ≥ {ID_FIT} (the paper's medians: 0.999 at its first checkpoint, "
+              "past the one-layer transient)", _fitted, lo=ID_FIT)
+REGIMES = [REGIME, EXAMPLES, FITTED]
 STABLE = converged("every layer group's mean OOD accuracy", _group_ood_curves, OOD_DRIFT)
+STABLE_ABLATED = converged("the 2- and 3-layer groups' mean OOD accuracy (the models C3 reads)",
+                           lambda m: _group_ood_curves(m, min_layers=2), OOD_DRIFT)
 CLASSES = Gate(f"measurable: ≥ {MIN_CLASS} kept models NESTED-like (OOD ≥ {HIER}) and ≥ {MIN_CLASS} not", _classes, lo=MIN_CLASS)
 SETTINGS = Gate(f"measurable: ≥ {MIN_CLASS} held-out (layers, weight decay) settings with models of both kinds",
                 lambda m: len(m["30_predict"]["aurocs"]["leave one setting out"]["ambi"]["head"]), lo=MIN_CLASS)
@@ -405,21 +430,21 @@ CLAIMS = [
     S1,
     Claim("C1", "The population splits into distinct OOD rules: ≥ 2 models near 0, near the FIRST-SYMBOL level and ≥ 0.9 "
           "(effect: the smallest of the three band counts)", "EQUAL-COUNT ≈0, FIRST-SYMBOL ≈0.554, NESTED ≈1", _c1, ">=", 2,
-          gates=[REGIME, STABLE, holds(S1)], replicas="training seed (one population per seed)",
+          gates=[*REGIMES, STABLE, holds(S1)], replicas="training seed (one population per seed)",
           flip=lambda m: _models(m, lambda r: r["ood_acc"] >= 0.9 and _set_ood(r, 0.7))),
     Claim("C2a", "ID hierarchical head scores track NESTED OOD behaviour: Spearman ρ > 0", "AUROC 0.882 (random splits)", _c2a,
-          ">", 0, gates=[REGIME, STABLE, CLASSES], replicas="training seed (one population per seed)",
+          ">", 0, gates=[*REGIMES, STABLE, CLASSES], replicas="training seed (one population per seed)",
           flip=lambda m: m["30_predict"]["spearman"].update(ambi=-0.3)),
     Claim("C2b", "ID hierarchical heads predict NESTED OOD: AUROC > 0.7 on random splits and above hyperparameters leaving one "
           "setting out (effect: the smaller margin)", "0.882; 0.737 vs 0.474", _c2b, ">", 0,
-          gates=[REGIME, STABLE, CLASSES, SETTINGS], scales=("cpu", "gpu"), replicas="training seed (one population per seed)",
+          gates=[*REGIMES, STABLE, CLASSES, SETTINGS], scales=("cpu", "gpu"), replicas="training seed (one population per seed)",
           flip=lambda m: m["30_predict"]["aurocs"]["leave one setting out"]["ambi"].update(hyper=[0.9, 0.9])),
     Claim("C3a", "Prediction without causal reliance: in models with sign-matching heads, mean-ablating every head gives ΔOOD ≥ 0",
-          "+0.081; 95% improved", _c3a, ">=", 0, gates=[REGIME, STABLE], scales=("cpu", "gpu"),
+          "+0.081; 95% improved", _c3a, ">=", 0, gates=[*REGIMES, STABLE_ABLATED], scales=("cpu", "gpu"),
           replicas="2–3-layer model with sign-matching heads only (OOD-typed), pooled over training seeds",
           flip=lambda m: [x.update(d_ood=-0.05) for x in m["40_ablation"]["rows"] if x["group"] == "sign-matching"]),
     Claim("C3b", "Violation-detecting heads are used: in models with them, mean-ablating every head gives ΔOOD < 0",
-          "−0.221; 90% damaged", _c3b, "<", 0, gates=[REGIME, STABLE], scales=("cpu", "gpu"),
+          "−0.221; 90% damaged", _c3b, "<", 0, gates=[*REGIMES, STABLE_ABLATED], scales=("cpu", "gpu"),
           replicas="2–3-layer model with violation-detecting heads only (OOD-typed), pooled over training seeds",
           flip=lambda m: [x.update(d_ood=0.05) for x in m["40_ablation"]["rows"] if x["group"] == "violation-detecting"]),
 ]
@@ -429,7 +454,7 @@ def example() -> dict:
     fr = [0.25, 0.5, 0.75, 1.0]
     pop = [dict(n_layer=L, id_acc=0.99, ood_acc=o, ood_curve=[c, o, o, o])
            for L, o, c in ((1, 0.0, 0.6), (1, 0.05, 0.7), (1, 0.55, 0.9), (1, 0.6, 0.9), (2, 0.95, 0.8), (2, 1.0, 0.9))]
-    return {"10_population": dict(models=pop, first_symbol_level=0.55, lr=1e-3, steps=2500, batch_size=32, curve_fracs=fr),
+    return {"10_population": dict(models=pop, first_symbol_level=0.55, lr=1e-3, steps=6250, batch_size=32, curve_fracs=fr),
             "30_predict": dict(n_models=6, n_hier=2, spearman=dict(ambi=0.4, sign=0.3), aurocs={
                 "random": {"ambi": dict(head=[0.8, 0.9], hyper=[0.8, 0.85])},
                 "leave one setting out": {"ambi": dict(head=[0.75, 0.7], hyper=[0.5, 0.45])}}),
@@ -446,8 +471,8 @@ STUDY = Study(
     summary="A population of small GPT-2 classifiers trained together (vmap) on ambiguous Dyck-1 data; do ID attention patterns predict the OOD rule?",
     params={
         "smoke": {},                       # the chain notebooks' defaults
-        "cpu": dict(n_train=20000, n_test=1000, layers=[1, 2, 3], weight_decays=[0.0, 0.01], seeds=4, epochs=4, batch_size=32,
-                    n_splits=50, speedup_steps=50),
+        "cpu": dict(n_train=40000, n_test=1000, layers=[1, 2], weight_decays=[0.0, 0.01], seeds=4, epochs=5, batch_size=32,
+                    lr=5e-4, workers=2, n_splits=50, speedup_steps=50),
         "gpu": dict(n_half=19, n_train=200000, n_test=1000, d_model=64, layers=[1, 2, 3], heads=[2, 4],
                     weight_decays=[0.0, 0.001, 0.01], seeds=10, epochs=5, batch_size=128, lr=4e-4, n_splits=50, speedup_steps=50),
     },
