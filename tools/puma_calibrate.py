@@ -40,6 +40,7 @@ def main():
     left = {lr: sum(r["plateau_exit"] is not None and r["plateau_exit"] <= BY for r in rows if r["lr"] == lr) for lr in GRID}
     ok = [lr for lr in GRID if left[lr] == SEEDS]
     chosen = max(ok) if ok else max(GRID, key=lambda lr: (left[lr], -lr))     # most seeds leave; a tie: the smaller rate
+    if not any(left.values()): chosen = None                                    # no seed left the plateau at any rate: none
     doc = dict(rule=" ".join(__doc__.split("\n\n")[1].split()), grid=list(GRID), seeds=SEEDS, steps=STEPS, leave_by=BY, warmup=WARMUP,
                eval_every=EVERY, eval_puzzles=PUZZLES, left_by={f"{lr:g}": n for lr, n in left.items()},
                every_seed_left=bool(ok), chosen_lr=chosen, rows=rows,
