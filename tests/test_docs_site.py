@@ -64,6 +64,15 @@ def test_pages_exist(site):
     assert any(mark in study for mark in ("✅", "❌", "❔"))                            # verdicts marked
 
 
+def test_api_reference(site):
+    "Library pages as API docs: each function's signature and docstring, a link to its source, a general index."
+    api = (site / "api" / "core.html").read_text()
+    assert 'id="ckpt_study.core.atomic_write"' in api and '_modules/ckpt_study/core.html#atomic_write' in api
+    assert (site / "api" / "studies.interp_ood.html").exists()
+    assert "atomic_write" in (site / "genindex.html").read_text()
+    assert 'href="api/index.html"' in (site / "index.html").read_text()
+
+
 def test_every_internal_link_and_image_resolves(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 15
