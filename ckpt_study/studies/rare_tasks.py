@@ -112,9 +112,9 @@ def predicted_onset(mix: dict, k: int, frac: float = 0.5, widths=None) -> float:
 ACTIVATIONS = ("identity", "relu")
 
 def learned_span(W: np.ndarray, rel: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
-    """The encoder's learned span U: the right singular vectors of W (…, N, d) as rows (…, N, d) and which of them
-    count, a singular value ≥ `rel` × the largest (rows still at their small initial scale are not learned). Works on
-    one W or a stack of them."""
+    """The encoder's span U: the right singular vectors of W (…, N, d) as rows (…, N, d) and which of them count, a
+    singular value ≥ `rel` × the largest — this leaves out padded and dead (all-zero) rows only: a row still near its
+    initial scale (≈ 0.1 of a learned one) counts. Works on one W or a stack of them."""
     _, s, Vt = np.linalg.svd(np.asarray(W, float), full_matrices=False)
     return Vt, s >= rel * np.maximum(s[..., :1], 1e-300)
 
@@ -137,10 +137,14 @@ def allocation(W: np.ndarray, mix: dict) -> np.ndarray:
     return share.sum(0)
 
 def utility_overlap(W: np.ndarray, mix: dict) -> float:
-    """Thm 4 / Cor. 5: Tr(P_U P_N) / N, P_N the projector on the top-N eigenspace of M = Σ_k π_k C_k and N the
-    encoder's width (rows of W): 1 when the encoder spans exactly the N highest-utility directions, N/d by chance."""
+    """Thm 4 / Cor. 5, tie-safe: Tr(P_U M) / Σ_{i ≤ N} μ_i, the utility the learned span U holds over the most any
+    N-dimensional span can hold (Ky Fan), μ_i the eigenvalues of M = Σ_k π_k C_k and N the encoder's width (rows of W).
+    1 exactly when U is a top-N eigenspace of M — whichever one, where utilities tie (this mixture has exact ties,
+    e.g. π₂λ₂,₂ = π₁λ₁,₂), so a tied pair cut at the N-th rank does not count as a miss."""
     N, (Vt, keep) = W.shape[0], learned_span(W)
-    return float(((Vt[keep] @ top_eigenspace(utility_matrix(mix), N)) ** 2).sum() / N)
+    M = utility_matrix(mix)
+    B = Vt[keep]
+    return float(np.trace(B @ M @ B.T) / np.sort(np.linalg.eigvalsh(M))[::-1][:N].sum())
 
 def onset_width(widths, values, frac: float = 0.5) -> float:
     """The width at which `values` (one per width, increasing widths) first reach `frac` × their largest value,
@@ -278,7 +282,7 @@ ONSET = 0.5           # an onset: the width where a curve over widths first reac
 
 SETTLED = 0.05        # converged: every per-task R² curve a claim reads moved ≤ 0.05 over its last quarter
 
-OVERLAP_TOL = 0.9     # B1: Tr(P_U P_N)/N ≥ 0.9, "≈ 1" (the spec), fixed before the first run
+OVERLAP_TOL = 0.9     # B1: Tr(P_U M) / Σ_{i≤N} μ_i ≥ 0.9, "≈ 1" (the spec), fixed before the first run
 
 SAWTOOTH = 0.02       # B5's gate: R²_r falls by ≥ 0.02 between injections at the small width
 
@@ -325,7 +329,7 @@ def _s1(m):
 
 def _b1(m):
     eff = [float(np.mean([r["utility_overlap"] for r in g])) for g in _by_replica(_students(m, "orthogonal", "identity")).values()]
-    return f"Tr(P_U P_N)/N averaged over widths, per replica: {_fmt(eff)} (chance N/d)", eff
+    return f"Tr(P_U M) / Σ_(i≤N) μ_i averaged over widths, per replica: {_fmt(eff)}", eff
 
 def _b2(m):
     eff, txt = [], []
@@ -354,7 +358,7 @@ def _b4(m):
     for g in _injection(m).values():
         w = [r["width"] for r in g]
         rn = spearmanr(w, [r["g_common"] for r in g]).statistic
-        rc = spearmanr(w, [abs(r["cos"]) for r in g]).statistic
+        rc = spearmanr(w, [r["abs_cos"] for r in g]).statistic
         eff.append(float(max(rn, rc))); parts.append(f"({rn:+.2f}, {rc:+.2f})")
     return f"max of ρ(width, ‖g_F‖) and ρ(width, |cos(g_F, g_r)|), per replica: {_fmt(eff)}; each (ρ‖g‖, ρcos): {' '.join(parts)}", eff
 
@@ -404,7 +408,7 @@ def _flip_b3(m):                     # the rarest task allocated first
 
 def _flip_b4(m):
     for g in _injection(m).values():
-        for r in g: r["g_common"] = float(r["width"])
+        for r in g: r["g_common"] = r["abs_cos"] = float(r["width"])
 
 def _flip_b5a(m):
     for g in _injection(m).values():
@@ -434,8 +438,8 @@ RARE_ONSETS = Gate(f"measurable: the rare task's R² reaches {LEARNED:g} at some
 
 CLAIMS = [
     S1,
-    Claim("B1", "Width is spent in utility order: the identity student's learned span overlaps the top-N eigenspace of "
-          "M = Σ π_k C_k, Tr(P_U P_N)/N averaged over widths ≥ 0.9 (orthogonal blocks, where Thm 4 is exact)",
+    Claim("B1", "Width is spent in utility order: the identity student's span holds the top-N utility of "
+          "M = Σ π_k C_k, Tr(P_U M) / Σ_(i≤N) μ_i averaged over widths ≥ 0.9 (orthogonal blocks, where Thm 4 is exact)",
           "Thm 4 / Cor. 5: spans the top-N eigenspace", _b1, ">=", OVERLAP_TOL, flip=_flip_b1,
           gates=[SWEEP_SETTLED("the orthogonal identity students", ("orthogonal", "identity")), holds(S1)]),
     Claim("B2", "Rare or complex tasks are learned only above a critical width: the measured R² onset widths follow the "
@@ -476,7 +480,7 @@ def example() -> dict:
                     r2_curve=[final] * 4, utility_overlap=0.95, allocation=alloc, predicted_onset=[float(k + 1) for k in range(K)])
     students = [student(g, a, f, w) for g, f in (("overlap", 1.0), ("overlap", 2.0), ("orthogonal", 1.0))
                 for a in ACTIVATIONS for w in widths]
-    inj = [dict(width=w, replica=0, g_common=1.0 / w, cos=-0.5 / w, retained_slope=-0.01 if w < 16 else 0.01, decay=0.1,
+    inj = [dict(width=w, replica=0, g_common=1.0 / w, cos=-0.5 / w, abs_cos=0.5 / w, retained_slope=-0.01 if w < 16 else 0.01, decay=0.1,
                 common_r2=0.8) for w in (4, 8, 24)]
     return {"10_width_sweep": dict(students=students), "20_injection": dict(students=inj)}
 
