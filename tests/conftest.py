@@ -28,3 +28,33 @@ def check_figures(folder: Path, names: list[str]) -> None:
         with Image.open(p) as im:
             im.verify()
         assert 5_000 < p.stat().st_size < 300_000, p
+
+
+def check_smoke_claims(run: Path, study, must_hold=("S1",)) -> dict:
+    "The run's claims.json rows, by id: one per claim in order, each a known verdict, those not at smoke not tested, `must_hold` reproduced."
+    from ckpt_study.core import read_json
+    from ckpt_study.study import VERDICTS
+    rows = {r["id"]: r for r in read_json(run / "claims.json")["rows"]}
+    assert list(rows) == [c.id for c in study.claims]
+    for c in study.claims:
+        assert rows[c.id]["verdict"] in VERDICTS
+        if "smoke" not in c.scales: assert rows[c.id]["verdict"] == "not tested at this scale"
+    for cid in must_hold: assert rows[cid]["verdict"] == "reproduced", rows[cid]
+    return rows
+
+
+def stopped_at(n: int):
+    "A context in which the shared training loop's n-th gradient step raises KeyboardInterrupt (a Ctrl-C mid-training)."
+    import contextlib
+    import ckpt_study.train as tr
+    @contextlib.contextmanager
+    def ctx():
+        orig, calls = tr.gradient_step, []
+        def step(*a, **k):
+            calls.append(1)
+            if len(calls) == n: raise KeyboardInterrupt
+            return orig(*a, **k)
+        tr.gradient_step = step
+        try: yield
+        finally: tr.gradient_step = orig
+    return ctx()

@@ -4,10 +4,9 @@ refusals and resume."""
 import json
 
 import pytest
-from conftest import smoke_chain, check_figures
+from conftest import smoke_chain, check_figures, check_smoke_claims, stopped_at
 from ckpt_study.core import read_json
 from ckpt_study.data import load_data
-from ckpt_study.study import VERDICTS
 from ckpt_study.studies.boomerang import (STUDY, MAX_LEN, layer_mapping, load_student, load_teacher, parse_variant,
                                           patch_last_k, separate_mapping, train_student, max_logit_gap)
 
@@ -37,13 +36,7 @@ def test_families_figures_and_claims(smoke_run):
     assert len(fam["cosines"]["boomerang"]) == 5 and all(-1 <= c <= 1 for c in fam["cosines"]["boomerang"])
     check_figures(smoke_run / "figures", ["family.png", "last_vs_first.png", "layer_cosine.png", "student_training.png",
                                           "teacher_training.png"])
-    doc = read_json(smoke_run / "claims.json")
-    got = {r["id"]: r for r in doc["rows"]}
-    assert list(got) == [c.id for c in STUDY.claims]
-    for c in STUDY.claims:
-        assert got[c.id]["verdict"] in VERDICTS
-        if "smoke" not in c.scales: assert got[c.id]["verdict"] == "not tested at this scale"
-    assert got["S1"]["verdict"] == got["S2"]["verdict"] == "reproduced", (got["S1"], got["S2"])
+    check_smoke_claims(smoke_run, STUDY, must_hold=STUDY.smoke_holds)
 
 
 def test_variants_are_checked():
@@ -58,16 +51,7 @@ def test_a_resumed_student_is_the_same(smoke_run, tmp_path):
     job = dict(name="j", run=str(smoke_run), variant="boomerang", replica=0, seed=5, steps=20, batch_size=8, lr=3e-4,
                checkpoint_fracs=[1.0], eval_sequences=16)
     whole = train_student(dict(job, out=str(tmp_path / "whole")))
-    import ckpt_study.train as tr
-    orig, calls = tr.gradient_step, []
-    def stop_at_11(*a, **k):
-        calls.append(1)
-        if len(calls) == 11: raise KeyboardInterrupt
-        return orig(*a, **k)
-    tr.gradient_step = stop_at_11
-    try:
-        with pytest.raises(KeyboardInterrupt): train_student(dict(job, out=str(tmp_path / "cut")))
-    finally: tr.gradient_step = orig
+    with stopped_at(11), pytest.raises(KeyboardInterrupt): train_student(dict(job, out=str(tmp_path / "cut")))
     resumed = train_student(dict(job, out=str(tmp_path / "cut")))
     assert resumed["ppl"] == pytest.approx(whole["ppl"], rel=1e-6)
     assert json.dumps(resumed["history"]) == json.dumps(whole["history"])
