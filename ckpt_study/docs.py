@@ -43,7 +43,8 @@ def chain_markdown(study: Study) -> str:
         for k, p in notebook_parameters(notebook_path(study, step)).items():
             if k in RUNNER_PARAMS: continue
             vals = [f"`{study.params[s][k]!r}`" if k in study.params[s] else "" for s in scales]
-            out.append(f"| `{k}` | {p.type} | {p.range or ''} | `{p.default!r}` | " + " | ".join(vals) + f" | {p.help} |")
+            cell = lambda x: str(x).replace("|", "\\|")   # a `|` in a help text (e.g. `a | b` choices) would split the row
+            out.append(f"| `{k}` | {p.type} | {cell(p.range or '')} | `{p.default!r}` | " + " | ".join(vals) + f" | {cell(p.help)} |")
         out.append("")
     return "\n".join(out)
 
