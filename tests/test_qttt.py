@@ -31,7 +31,7 @@ def test_model_data_and_metrics(smoke_run):
     methods = {(r["method"], r["budget"]) for r in res["results"]}
     assert methods == {("in_context", 0), ("qttt", 2), ("pause", 4)}
     assert res["weight_change"] == 0.0 and res["lr"] == 1e-3
-    check_figures(smoke_run / "figures", ["accuracy_vs_length.png", "before_after_qttt.png", "margin_step.png",
+    check_figures(smoke_run / "figures", ["accuracy_vs_length.png", "before_after_qttt.png", "compute_and_lr.png", "margin_step.png",
                                           "toy_dilution.png", "training.png"])
     check_smoke_claims(smoke_run, q.STUDY, must_hold=q.STUDY.smoke_holds)
 
