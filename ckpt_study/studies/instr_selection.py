@@ -527,7 +527,7 @@ def example() -> dict:
 CPU = dict(n_pool=4000, n_queries=16, n_test=200, n_heldout=200, min_digits=3, max_digits=6, base_steps=1200,
            reps=["less", "rds", "embed"], warm_epochs=4, proj_dim=1024,
            methods=["less-rr", "less-dg", "less-uot", "less-knnu", "less-kde", "rds-rr", "rds-dg", "embed-rr", "embed-dg", "random"],
-           budgets=[40, 160, 640, 1600], n_random=3, sft_seeds=2, quantile_reps=["less", "rds", "embed"], n_quantiles=10, per_quantile=40,
+           budgets=[40, 160, 640, 1600], n_random=3, sft_seeds=3, quantile_reps=["less", "rds", "embed"], n_quantiles=10, per_quantile=40,
            workers=2)
 GPU = dict(CPU, n_pool=20000, target_share=0.06, d_model=256, n_layers=4, n_heads=8, base_steps=3000, proj_dim=8192,
            budgets=[50, 200, 800, 3200, 10000], sft_seeds=3, sft_epochs=5, per_quantile=200, workers=1)
