@@ -17,9 +17,9 @@ from .pipeline import (all_studies, notebook_parameters, notebook_path, study_di
                                  scorecard_markdown, tally_cell)
 
 # %% auto #0
-__all__ = ['VERDICT_MARK', 'CONF', 'method_in_brief', 'chain_markdown', 'readable_utc', 'provenance_markdown', 'figure_step',
-           'study_page', 'reader_copy', 'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index',
-           'landing_page', 'build_docs']
+__all__ = ['VERDICT_MARK', 'KEY_FIGURES', 'CONF', 'CSS', 'method_in_brief', 'chain_markdown', 'readable_utc',
+           'provenance_markdown', 'verdict_html', 'figure_markdown', 'figure_step', 'study_page', 'reader_copy',
+           'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index', 'landing_page', 'build_docs']
 
 # %% ../nbs/10_docs.ipynb #c005
 def method_in_brief(study: Study) -> str:
@@ -66,7 +66,18 @@ def provenance_markdown(p: dict, stale: bool) -> str:
         f"- **wall time** {walls} on {p.get('machine', 'unknown')}; torch {p.get('torch', '?')}, transformers {p.get('transformers', '?')}",
         f"- **parameters** {params}"])
 
-VERDICT_MARK = {VERDICTS[0]: "✅", VERDICTS[1]: "❌", VERDICTS[2]: "❔"}   # a verdict that stands out in a wide table
+VERDICT_MARK = {VERDICTS[0]: "✓", VERDICTS[1]: "✗", VERDICTS[2]: "?"}   # text marks any font has (emoji render as boxes without an emoji font)
+
+def verdict_html(verdict: str) -> str:
+    "A verdict marked twice over: a text mark (for colour-blind readers) and a colour (`verdict-<verdict>` in the site's CSS)."
+    if verdict not in VERDICT_MARK: return verdict
+    return f'<span class="verdict verdict-{verdict.replace(" ", "-")}">{VERDICT_MARK[verdict]} {verdict}</span>'
+
+def figure_markdown(src: str, caption: str, myst: bool = True) -> str:
+    """A captioned figure: on the site a MyST `figure` (an HTML <figure> with its <figcaption>); in plain Markdown (the
+    README) the image and an italic caption line."""
+    if myst: return f"```{{figure}} {src}\n:alt: {caption.split('(')[0].strip()}\n\n{caption}\n```\n"
+    return f"![{caption.split('(')[0].strip()}]({src})\n\n*{caption}*\n"
 
 def figure_step(study: Study, png: str) -> str | None:
     'The chain step whose notebook saves figure `png` (`run / "figures" / "<stem>"` in its code), if any.'
@@ -87,15 +98,15 @@ def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
             continue
         r = rows[scale]
         out.append(f"### {scale}\n")
-        out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ? (✅ ❌ ❔ in the table); sanity checks "
+        out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ? (marked and coloured in the table); sanity checks "
                    f"apart: **{tally_cell(r['tally'])}**.\n")
-        marked = [dict(c, verdict=f"{VERDICT_MARK[c['verdict']]} **{c['verdict']}**" if c["verdict"] in VERDICT_MARK else c["verdict"])
-                  for c in r["claims"]]
+        marked = [dict(c, verdict=verdict_html(c["verdict"])) for c in r["claims"]]
         out.append(claims_table(marked) + "\n")
         for png in sorted((Path(figures_dir) / study.slug / scale).glob("*.png")):
             step = figure_step(study, png.name)
-            out.append(f"![{study.slug} {scale}: {png.stem}]({fig_prefix}/{study.slug}/{scale}/{png.name})\n\n"
-                       f"*{png.stem.replace('_', ' ')}* ({scale})" + (f", drawn by [`{step}`]({step}.ipynb)" if step else "") + "\n")
+            seed = r["provenance"].get("figures_from_seed", r["provenance"]["seed"])
+            caption = f"{png.stem.replace('_', ' ').capitalize()} ({scale}, seed {seed})" + (f", drawn by [`{step}`]({step}.ipynb)" if step else "")
+            out.append(figure_markdown(f"{fig_prefix}/{study.slug}/{scale}/{png.name}", caption))
         out.append("**Provenance**\n\n" + provenance_markdown(r["provenance"], r["stale"]) + "\n")
     out += ["## Method in brief\n", method_in_brief(study),
             f"\nThe paper's method and claims in code: [00_{study.slug}](00_{study.slug}.ipynb).\n",
@@ -146,25 +157,42 @@ def _failed_gates(rows: list[dict]) -> list[str]:
     show = lambda v: ", ".join(f"{x:.3g}" for x in v) if isinstance(v, list) else f"{v:.3g}"
     return [f"{name} (measured {show(v)})" for name, v in seen.items()]
 
-def findings_markdown(figures_dir: str | Path | None = None) -> str:
+def _straddles(rows: list[dict]) -> list[str]:
+    "Inconclusive rows whose gates all held, each with the interval over replicas that straddles its threshold."
+    return [f"{x['id']} {x['value']:.3g} [{x['interval'][0]:.3g}, {x['interval'][1]:.3g}] against {x['threshold']}" for x in rows
+            if x["verdict"] == VERDICTS[2] and x.get("interval") and all(g["holds"] for g in x.get("gates") or [])]
+
+# the figure that carries each study's finding, shown with it in the README and on the landing page
+KEY_FIGURES = {"boomerang": "family.png", "instr_selection": "budget.png", "interp_ood": "scores_vs_ood.png",
+               "kerjepa": "probe_by_regulariser.png", "lfc_shortcuts": "accuracy_vs_k.png", "puma": "solve_curves.png",
+               "qttt": "accuracy_vs_length.png", "rare_tasks": "critical_width.png", "rl_excursions": "pipelines.png"}
+
+def findings_markdown(figures_dir: str | Path | None = None, fig_prefix: str | None = None, myst: bool = False) -> str:
     """What was found, per published study and scale, in sentences generated from its committed claims.json: which
-    headline claims reproduced, which did not, which were inconclusive and the gates that made them so."""
-    out = []
+    headline claims reproduced, which did not, which were inconclusive and why (the gates that failed, or the interval
+    that straddles the threshold); with `fig_prefix`, the study's key figure under it, captioned."""
+    figures_dir, out = Path(figures_dir or load_settings().figures_dir), []
     for r in published(figures_dir):
         p, head = r["provenance"], [x for x in r["claims"] if x.get("kind") == "headline"]
         seeds = p["seed"] if isinstance(p["seed"], list) else [p["seed"]]
         by = {v: [x["id"] for x in head if x["verdict"] == v] for v in VERDICTS}
         said = "; ".join(f"{v}: {', '.join(by[v])}" for v in VERDICTS[:3] if by[v]) or "no headline claim decided at this scale"
-        text = f"- **{r['slug']}** at `{r['scale']}` ({len(seeds)} seed{'s' * (len(seeds) > 1)}): {said}."
+        text = f"**{r['slug']}** at `{r['scale']}` ({len(seeds)} seed{'s' * (len(seeds) > 1)}): {said}."
         if gates := _failed_gates([x for x in head if x["verdict"] == VERDICTS[2]]):
             text += " Inconclusive because " + "; ".join(gates) + "."
+        if straddle := _straddles(head):
+            text += " Inconclusive because the interval over replicas straddles the threshold: " + "; ".join(straddle) + "."
         s = r["tally"]["sanity"]
         text += f" Sanity checks holding: {s[VERDICTS[0]]} of {sum(v for k, v in s.items() if k != VERDICTS[3])}."
         if r["stale"]:
             text += (" *Stale: decided on one seed without gates, before the v2 contract; its redesign republishes it.*"
                      if r["schema"] != 2 else " *Stale: the code changed since it was published.*")
+        png = figures_dir / r["slug"] / r["scale"] / KEY_FIGURES.get(r["slug"], "")
+        if fig_prefix and png.is_file():
+            text += "\n\n" + figure_markdown(f"{fig_prefix}/{r['slug']}/{r['scale']}/{png.name}",
+                                              f"{r['slug']}: {png.stem.replace('_', ' ')} ({r['scale']}, seed {p.get('figures_from_seed', seeds[0])})", myst)
         out.append(text)
-    return "\n".join(out) or "No results published yet."
+    return "\n\n".join(out) or "No results published yet."
 
 # %% ../nbs/10_docs.ipynb #c011
 CONF = '''# generated by ckpt_study.docs.build_docs
@@ -178,7 +206,8 @@ default_role = "code"              # `x` in a docstring is code, as in the noteb
 nb_execution_mode = "off"          # nothing runs at build time: pages show the notebooks as committed
 exclude_patterns = ["_build", ".doctrees", "**.ipynb_checkpoints"]
 html_theme = "furo"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["ckpt.css"]      # verdict colours; tables and code that fit a phone
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header", "misc.highlighting_failure"]
 
@@ -193,6 +222,17 @@ def _plain_docstring(app, what, name, obj, options, lines):
 
 def setup(app): app.connect("autodoc-process-docstring", _plain_docstring)
 '''
+
+CSS = """/* generated by ckpt_study.docs.build_docs: verdicts that stand out, tables and code that fit a phone */
+.verdict { font-weight: 600; }
+.verdict-reproduced { color: #1a7f37; }
+.verdict-not-reproduced { color: #c62828; }
+.verdict-inconclusive { color: #9a6700; }
+article table.docutils { display: block; overflow-x: auto; max-width: 100%; font-size: 0.85em; }
+article td, article th { overflow-wrap: break-word; }
+article pre { white-space: pre-wrap; overflow-wrap: break-word; }
+article figure img { max-width: 100%; height: auto; }
+"""
 
 def api_modules(root: Path) -> list[str]:
     "The library's modules as autodoc names: `core`, …, then `studies.<slug>` (the generated `_modidx` left out)."
@@ -221,7 +261,7 @@ def landing_page(studies: dict[str, Study], figures_dir: Path) -> str:
         "- **Library:** the notebooks that define `ckpt_study`, each with its prose and inline checks "
         "([core](library/00_core.ipynb), [train](library/04_train.ipynb), [pipeline](library/08_pipeline.ipynb), …).",
         "- **API:** [the reference](api/index.md): every function's signature and docstring, with its source.\n",
-        "## Findings\n", findings_markdown(figures_dir) + "\n",
+        "## Findings\n", findings_markdown(figures_dir, fig_prefix="figures", myst=True) + "\n",
         "## Scorecard\n", scorecard_markdown(figures_dir, link=link),
         "```{toctree}\n:hidden:\n:caption: Start\n\ngetting_started\nscorecard\n```\n",
         "```{toctree}\n:hidden:\n:caption: Studies\n\n" + "\n".join(f"studies/{s}/index" for s in studies) + "\n```\n",
@@ -249,6 +289,7 @@ def build_docs(out: str | Path | None = None, figures_dir: str | Path | None = N
     (src / "api" / "index.md").write_text(api_index(api_modules(root)))
     for m in api_modules(root): (src / "api" / f"{m}.md").write_text(api_page(m))
     (src / "conf.py").write_text(CONF)
+    (src / "_static").mkdir(); (src / "_static" / "ckpt.css").write_text(CSS)
     t0 = time.perf_counter()
     code = build_main(["-b", "html", "-d", str(src / ".doctrees"), *(["-q"] if quiet else []), str(src), str(out)])
     if code: raise RuntimeError(f"sphinx-build failed with status {code} (sources in {src})")

@@ -61,7 +61,7 @@ def test_pages_exist(site):
         assert text in study, text
     assert study.index("Results") < study.index("Method in brief")                 # results first
     assert "drawn by" in study and "10_pretrain.html" in study                       # figures captioned with their step
-    assert any(mark in study for mark in ("✅", "❌", "❔"))                            # verdicts marked
+    assert 'class="verdict verdict-' in study and any(f"{m} " in study for m in ("✓", "✗", "?"))   # verdicts marked and coloured
 
 
 def test_api_reference(site):
@@ -138,5 +138,19 @@ def test_pages_render_in_chromium(site, served):
             page.screenshot(path=str(shots / f"{name}.png"), full_page=False)
         n_images = len(page.locator("article img").all())
         assert n_images >= 2, "the study page shows its published figures"
+        for name in ("index", "study"):                     # findings and figures a reader can see, verdicts that stand out
+            page.goto(urljoin(served, PAGES[name]), wait_until="load")
+            uncaptioned = page.eval_on_selector_all(
+                "article img", "imgs => imgs.filter(i => !(i.closest('figure') && i.closest('figure').querySelector('figcaption'))).map(i => i.src)")
+            assert not uncaptioned, f"{name}: figures without a caption: {uncaptioned}"
+        colour = page.eval_on_selector(".verdict-reproduced", "e => getComputedStyle(e).color")
+        assert colour == "rgb(26, 127, 55)", f"a reproduced verdict is not coloured: {colour}"
+        page.goto(urljoin(served, PAGES["index"]), wait_until="load")
+        assert page.locator("#findings figure img").count() >= 5, "the landing page's findings show their key figures"
+        page.set_viewport_size({"width": 420, "height": 900})                     # a phone
+        page.goto(urljoin(served, PAGES["index"]), wait_until="load")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(shots / "index-420px.png"), full_page=False)
+        assert wide <= 420, f"the landing page overflows a 420 px screen ({wide} px wide)"
         browser.close()
     assert not errors, errors
