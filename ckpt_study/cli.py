@@ -5,7 +5,9 @@ before anything runs, with one line on stderr and exit status 2."""
 
 # %% ../nbs/09_cli.ipynb #c002
 from __future__ import annotations
-import argparse, sys
+import argparse, sys, time
+
+import numpy as np
 
 from .core import load_settings, resolve_scale, atomic_write, CorruptFile
 from .study import VERDICTS, MetricMissing
@@ -14,8 +16,8 @@ from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain
                                  scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs, evaluate_runs)
 
 # %% auto #0
-__all__ = ['parser', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_publish', 'cmd_readme',
-           'cmd_docs', 'main']
+__all__ = ['parser', 'expected_seconds', 'StepClock', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare',
+           'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
 
 # %% ../nbs/09_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +67,45 @@ def parser() -> argparse.ArgumentParser:
     rd.add_argument("--check", action="store_true", help="fail if README.md is not up to date")
     return p
 
+# %% ../nbs/09_cli.ipynb #c006b
+def expected_seconds(slug: str, scale: str, figures_dir=None) -> dict[str, float]:
+    "Each chain step's wall time in the published run of `slug` at `scale`, the mean over its seeds (empty when none)."
+    for r in published(figures_dir):
+        if (r["slug"], r["scale"]) == (slug, scale):
+            w = r["provenance"].get("wall_seconds") or {}
+            per = list(w.values()) if w and all(isinstance(v, dict) for v in w.values()) else [w]
+            steps = dict.fromkeys(k for p in per for k, v in p.items() if v is not None)
+            return {k: float(np.mean([p[k] for p in per if p.get(k) is not None])) for k in steps}
+    return {}
+
+def _mmss(s: float) -> str: return f"{int(s) // 60}:{int(s) % 60:02d}"
+
+class StepClock:
+    "The runner's `log` with time: elapsed since the chain started, each step's time when it ends, an ETA from the published run."
+    def __init__(self, study, scale: str, figures_dir=None, clock=time.perf_counter, out=print):
+        self.study, self.steps, self.clock, self.out = study, study.steps(scale), clock, out
+        self.expected = expected_seconds(study.slug, scale, figures_dir)
+        self.t0 = self.current = self.started = None
+
+    def __call__(self, msg: str) -> None:
+        now = self.clock()
+        if self.t0 is None: self.t0 = now
+        self.end(now)
+        step, note = next((s for s in self.steps if msg.startswith(f"{self.study.slug}/{s} (")), None), ""
+        if step:
+            self.current, self.started = step, now
+            if step in self.expected:
+                left = sum(self.expected.get(s, 0.0) for s in self.steps[self.steps.index(step):])
+                note = f" · published run: this step {self.expected[step]:.0f} s, ≈ {_mmss(left)} to the chain's end"
+        self.out(f"[{_mmss(now - self.t0)}] {msg}{note}")
+
+    def end(self, now: float | None = None) -> None:
+        "Say how long the step in progress took (the runner calls between steps; call once more when the chain returns)."
+        if self.current is None: return
+        now = self.clock() if now is None else now
+        self.out(f"[{_mmss(now - self.t0)}] {self.study.slug}/{self.current} done in {now - self.started:.0f} s")
+        self.current = None
+
 # %% ../nbs/09_cli.ipynb #c007
 def cmd_list(args) -> None:
     for slug, st in all_studies().items():
@@ -93,7 +134,9 @@ def cmd_run(args) -> None:
     for st in studies:
         runs = []
         for s in seeds:
-            runs.append(run_chain(st, scale, s, overrides, runs_dir=args.runs_dir, resume=not args.fresh))
+            clock = StepClock(st, scale)
+            runs.append(run_chain(st, scale, s, overrides, runs_dir=args.runs_dir, resume=not args.fresh, log=clock))
+            clock.end()
             print(f"\n{st.slug} {scale} seed {s}: {runs[-1]}\n" + claims_table(read_json(runs[-1] / "claims.json")["rows"]))
         if len(runs) > 1:   # the verdicts: headline claims are decided on the seeds together, never on one
             print(f"\n{st.slug} {scale}, seeds {', '.join(map(str, seeds))} together:\n" + claims_table(evaluate_runs(st, runs)["rows"]))
