@@ -65,6 +65,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'ckpt_study.docs.api_index': ('docs.html#api_index', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.api_modules': ('docs.html#api_modules', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.api_page': ('docs.html#api_page', 'ckpt_study/docs.py'),
+                                 'ckpt_study.docs.backs': ('docs.html#backs', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.build_docs': ('docs.html#build_docs', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.chain_markdown': ('docs.html#chain_markdown', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.figure_markdown': ('docs.html#figure_markdown', 'ckpt_study/docs.py'),

@@ -17,9 +17,10 @@ from .pipeline import (all_studies, notebook_parameters, notebook_path, study_di
                                  scorecard_markdown, tally_cell)
 
 # %% auto #0
-__all__ = ['VERDICT_MARK', 'KEY_FIGURES', 'CONF', 'CSS', 'method_in_brief', 'chain_markdown', 'readable_utc',
-           'provenance_markdown', 'verdict_html', 'figure_markdown', 'figure_step', 'study_page', 'reader_copy',
-           'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index', 'landing_page', 'build_docs']
+__all__ = ['VERDICT_MARK', 'FIGURE_CLAIMS', 'KEY_FIGURES', 'CONF', 'CSS', 'method_in_brief', 'chain_markdown', 'readable_utc',
+           'provenance_markdown', 'verdict_html', 'backs', 'figure_markdown', 'figure_step', 'study_page',
+           'reader_copy', 'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index',
+           'landing_page', 'build_docs']
 
 # %% ../nbs/10_docs.ipynb #c005
 def method_in_brief(study: Study) -> str:
@@ -74,6 +75,43 @@ def verdict_html(verdict: str) -> str:
     if verdict not in VERDICT_MARK: return verdict
     return f'<span class="verdict verdict-{verdict.replace(" ", "-")}">{VERDICT_MARK[verdict]} {verdict}</span>'
 
+# slug -> figure stem -> the claims whose data (or whose gate's curve) the figure plots; read off the chain notebooks
+FIGURE_CLAIMS = {
+    "boomerang": {"family": ["B1a", "B1b", "B2a", "B2b", "B3a", "B4a", "B4b"], "last_vs_first": ["B1a", "B1b", "B2a", "B3a", "B4a", "B4b"],
+                  "layer_cosine": ["B3b", "B3c"], "teacher_training": ["S1"]},
+    "instr_selection": {"base": ["S1"], "budget": ["A3a", "A3b", "A4a", "A4b", "A6"], "quantiles": ["A1", "A2a", "A2b"],
+                        "ot_vs_ce": ["A5a", "A5b"], "composition": ["S2"]},
+    "interp_ood": {"ood_histogram": ["C1"], "ood_along_training": ["C1", "C2a", "C2b", "C3a", "C3b"], "scores_vs_ood": ["C2a"],
+                   "auroc": ["C2b"], "ablation": ["C3a", "C3b"]},
+    "kerjepa": {"slicing_error": ["A2a"], "kernel_tail": ["A3"], "gradient_cosine": ["A4"], "training_curves": ["A5b"],
+                "probe_by_regulariser": ["S1", "S2", "A6a", "A6b"], "finite_vs_analytic": ["A5a", "A5b", "A5c"],
+                "probe_curves": ["A5a", "A5c", "A6a", "A6b"]},
+    "lfc_shortcuts": {"accuracy_vs_k": ["S1", "A2"], "spectral_profiles": ["A1", "A3"], "corruptions_vs_k": ["A2", "A4", "A5", "A6"],
+                      "corruption_strength": ["A4", "A5", "A6"]},
+    "puma": {"solve_curves": ["S1", "B1"], "speedup_map": ["B1"], "losses": ["S1", "S2"], "k1_and_pool": ["S2", "S3"]},
+    "qttt": {"toy_dilution": ["B1a", "B2"], "margin_step": ["B3"], "training": ["B1b", "B4a", "B4b"],
+             "accuracy_vs_length": ["S1", "B1b", "B4a", "B4b"], "compute_and_lr": ["B4a", "B4b"], "before_after_qttt": ["B1b"]},
+    "rare_tasks": {"r2_vs_width": ["S1", "B2"], "allocation": ["B3"], "critical_width": ["B6"], "injection": ["B5a", "B5b"],
+                   "interference": ["B4"]},
+    "rl_excursions": {"checkpoints": ["S1", "P1"], "pipelines": ["S2", "A1a", "A1b", "A2", "A3", "A4a", "A5", "A7"]},
+}
+
+def backs(rows: list[dict], ids: list[str]) -> str:
+    """The claims a figure backs, each with its verdict mark; an inconclusive or untested one says why the figure's data
+    do not decide it (the gate that failed, or the interval that straddles the threshold)."""
+    by, out = {r["id"]: r for r in rows}, []
+    for i in ids:
+        if (r := by.get(i)) is None: continue
+        if r["verdict"] == VERDICTS[2]:
+            failed = list(dict.fromkeys(g["name"].split(":")[0] for g in r.get("gates") or [] if not g["holds"]))
+            lo_hi = r.get("interval")
+            why = (f"gate failed: {', '.join(failed)}" if failed else
+                   f"{r['value']:.3g} [{lo_hi[0]:.3g}, {lo_hi[1]:.3g}] straddles {r['threshold']}" if lo_hi else "undecided")
+            out.append(f"{i} ? ({why})")
+        elif r["verdict"] == VERDICTS[3]: out.append(f"{i} (not tested at this scale)")
+        else: out.append(f"{i} {VERDICT_MARK[r['verdict']]}")
+    return "backs " + ", ".join(out) if out else ""
+
 def figure_markdown(src: str, caption: str, myst: bool = True) -> str:
     """A captioned figure: on the site a MyST `figure` (an HTML <figure> with its <figcaption>); in plain Markdown (the
     README) the image and an italic caption line."""
@@ -107,6 +145,7 @@ def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
             step = figure_step(study, png.name)
             seed = r["provenance"].get("figures_from_seed", r["provenance"]["seed"])
             caption = f"{png.stem.replace('_', ' ').capitalize()} ({scale}, seed {seed})" + (f", drawn by [`{step}`]({step}.ipynb)" if step else "")
+            if said := backs(r["claims"], FIGURE_CLAIMS.get(study.slug, {}).get(png.stem, [])): caption += f"; {said}"
             out.append(figure_markdown(f"{fig_prefix}/{study.slug}/{scale}/{png.name}", caption))
         out.append("**Provenance**\n\n" + provenance_markdown(r["provenance"], r["stale"]) + "\n")
     out += ["## Method in brief\n", method_in_brief(study),
