@@ -61,6 +61,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'ckpt_study.data.load_data': ('data.html#load_data', 'ckpt_study/data.py'),
                                  'ckpt_study.data.save_data': ('data.html#save_data', 'ckpt_study/data.py')},
             'ckpt_study.docs': { 'ckpt_study.docs._failed_gates': ('docs.html#_failed_gates', 'ckpt_study/docs.py'),
+                                 'ckpt_study.docs._interval_text': ('docs.html#_interval_text', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs._straddles': ('docs.html#_straddles', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.api_index': ('docs.html#api_index', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.api_modules': ('docs.html#api_modules', 'ckpt_study/docs.py'),

@@ -96,6 +96,8 @@ FIGURE_CLAIMS = {
     "rl_excursions": {"checkpoints": ["S1", "P1"], "pipelines": ["S2", "A1a", "A1b", "A2", "A3", "A4a", "A5", "A7"]},
 }
 
+def _interval_text(r: dict) -> str: return f"{r['value']:.3g} [{r['interval'][0]:.3g}, {r['interval'][1]:.3g}]"
+
 def backs(rows: list[dict], ids: list[str]) -> str:
     """The claims a figure backs, each with its verdict mark; an inconclusive or untested one says why the figure's data
     do not decide it (the gate that failed, or the interval that straddles the threshold)."""
@@ -104,9 +106,8 @@ def backs(rows: list[dict], ids: list[str]) -> str:
         if (r := by.get(i)) is None: continue
         if r["verdict"] == VERDICTS[2]:
             failed = list(dict.fromkeys(g["name"].split(":")[0] for g in r.get("gates") or [] if not g["holds"]))
-            lo_hi = r.get("interval")
             why = (f"gate failed: {', '.join(failed)}" if failed else
-                   f"{r['value']:.3g} [{lo_hi[0]:.3g}, {lo_hi[1]:.3g}] straddles {r['threshold']}" if lo_hi else "undecided")
+                   f"{_interval_text(r)} straddles {r['threshold']}" if r.get("interval") else "undecided")
             out.append(f"{i} ? ({why})")
         elif r["verdict"] == VERDICTS[3]: out.append(f"{i} (not tested at this scale)")
         else: out.append(f"{i} {VERDICT_MARK[r['verdict']]}")
@@ -199,7 +200,7 @@ def _failed_gates(rows: list[dict]) -> list[str]:
 
 def _straddles(rows: list[dict]) -> list[str]:
     "Inconclusive rows whose gates all held, each with the interval over replicas that straddles its threshold."
-    return [f"{x['id']} {x['value']:.3g} [{x['interval'][0]:.3g}, {x['interval'][1]:.3g}] against {x['threshold']}" for x in rows
+    return [f"{x['id']} {_interval_text(x)} against {x['threshold']}" for x in rows
             if x["verdict"] == VERDICTS[2] and x.get("interval") and all(g["holds"] for g in x.get("gates") or [])]
 
 # the figure that carries each study's finding, shown with it in the README and on the landing page
