@@ -93,7 +93,8 @@ FIGURE_CLAIMS = {
              "accuracy_vs_length": ["S1", "B1b", "B4a", "B4b"], "compute_and_lr": ["B4a", "B4b"], "before_after_qttt": ["B1b"]},
     "rare_tasks": {"r2_vs_width": ["S1", "B2"], "allocation": ["B3"], "critical_width": ["B6"], "injection": ["B5a", "B5b"],
                    "interference": ["B4"]},
-    "rl_excursions": {"checkpoints": ["S1", "P1"], "pipelines": ["S2", "A1a", "A1b", "A2", "A3", "A4a", "A5", "A7"]},
+    "rl_excursions": {"checkpoints": ["S1", "S3"], "regime": ["S3", "A1a", "A1b", "A2", "A4a", "A4b", "A5"],
+                      "pipelines": ["S2", "A1a", "A1b", "A2", "A3", "A4a", "A5", "A7"], "along_rl": ["A4b"]},
 }
 
 def _interval_text(r: dict) -> str: return f"{r['value']:.3g} [{r['interval'][0]:.3g}, {r['interval'][1]:.3g}]"

@@ -46,8 +46,9 @@ def test_artifacts(smoke_run):
     assert [c.name for c in ckpts] == ["step-000020", "step-000200"]
     for c in ckpts:
         assert (c / "model.safetensors").exists() and (c / "config.json").exists()
-    for pipe in ("rl", "sft", "sft_rllr", "sft_rl", "parallel"):   # every post-training pipeline saved its model
-        assert any((smoke_run / "post" / "step-000200" / pipe / "checkpoints").glob("step-*/model.safetensors")), pipe
+    for ck in ("step-000020", "step-000200"):                      # E and L: every pipeline saved its model
+        for pipe in ("rl", "sft", "sft_rllr", "sft_rl", "parallel"):
+            assert any((smoke_run / "post" / ck / "r0" / pipe / "checkpoints").glob("step-*/model.safetensors")), (ck, pipe)
     executed = json.loads((smoke_run / "20_checkpoints.ipynb").read_text())
     assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
     assert read_json(smoke_run / "params.json")["steps"] == 200
@@ -55,7 +56,7 @@ def test_artifacts(smoke_run):
 
 def test_figures_are_valid_pngs(smoke_run):
     pngs = sorted((smoke_run / "figures").glob("*.png"))
-    assert [p.name for p in pngs] == ["along_rl.png", "checkpoints.png", "pipelines.png", "pretrain_loss.png"]
+    assert [p.name for p in pngs] == ["along_rl.png", "checkpoints.png", "pipelines.png", "pretrain_loss.png", "regime.png", "training.png"]
     for p in pngs:
         with Image.open(p) as im:
             im.verify()
@@ -73,7 +74,7 @@ def test_claims_evaluated(smoke_run):
         assert row["scale"] == "smoke" and row["paper"] == c.paper and row["kind"] == c.kind, row
         assert row["verdict"] in VERDICTS, row
         if "smoke" in c.scales:
-            assert row["measured"] and row["replicas"] == "1 × training seed", row
+            assert row["measured"] and row["replicas"] == f"1 × {c.replicas}", row
         else:
             assert row["verdict"] == "not tested at this scale" and row["measured"] is None, row
         if c.id in STUDY.smoke_holds:
@@ -85,7 +86,7 @@ def test_publish_and_report(smoke_run, tmp_path):
     r = run("publish", str(smoke_run), "--figures-dir", str(tmp_path))
     dest = tmp_path / "rl_excursions" / "smoke"
     assert sorted(p.name for p in dest.iterdir()) == ["along_rl.png", "checkpoints.png", "claims.json", "pipelines.png",
-                                                      "pretrain_loss.png", "provenance.json"]
+                                                      "pretrain_loss.png", "provenance.json", "regime.png", "training.png"]
     prov = read_json(dest / "provenance.json")
     assert prov["seed"] == 0 and prov["params"]["steps"] == 200 and len(prov["code_fingerprint"]) == 16
     rep = run("report", "--figures-dir", str(tmp_path)).stdout
@@ -167,10 +168,10 @@ def test_sft_gold_pipeline_runs(smoke_run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(smoke_run, copy)
     pm.execute_notebook(str(notebook_path(STUDY, "30_posttrain")), str(tmp_path / "30_posttrain.ipynb"), progress_bar=False,
-                        parameters=dict(run_dir=str(copy), post_fracs=[1.0], pipelines=["sft_gold"], sft_steps=5, gold_solutions=4))
+                        parameters=dict(run_dir=str(copy), post_at=["L"], pipelines=["sft_gold"], sft_steps=5, gold_solutions=4))
     post = read_json(copy / "metrics" / "30_posttrain.json")
-    assert list(post["runs"]) == ["step-000200/sft_gold"]
-    gold = post["runs"]["step-000200/sft_gold"]
+    assert list(post["runs"]) == ["step-000200/r0/sft_gold"]
+    gold = post["runs"]["step-000200/r0/sft_gold"]
     assert gold["steps"] == 5 and (copy / gold["final"] / "model.safetensors").exists()
 
 

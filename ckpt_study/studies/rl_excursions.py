@@ -15,12 +15,13 @@ from ..metrics import bootstrap_ci
 from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
-__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'S1', 'P1', 'PRETRAIN_CLAIMS', 'PIPELINES', 'TOL_RL', 'NAMES', 'S2',
-           'SFT_LEARNS', 'RL_CONVERGED_LAST', 'SFT_RL_CONVERGED_LAST', 'A6_GATES', 'POST_CLAIMS', 'STUDY',
-           'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example', 'build_data', 'parse_answer',
-           'parse_steps', 'solves', 'grade', 'reward', 'group_advantages', 'token_logprobs', 'grpo_loss',
-           'rollout_rows', 'grpo_step', 'sft_rows', 'parallel_average_step', 'encode_prompts', 'evaluate_model',
-           'example']
+__all__ = ['DIGITS', 'SYMBOLS', 'WORDS', 'VOCAB', 'LANGUAGE', 'S1', 'S3', 'PRETRAIN_CLAIMS', 'PIPELINES', 'POST', 'ALONG',
+           'TOL_RL', 'TOL_SFT', 'PAPER_BASE_PASS32', 'REPLICA', 'LATE_MAX', 'NAMES', 'AT_E', 'AT_L', 'S2', 'SFT_LEARNS',
+           'A6_GATES', 'POST_CLAIMS', 'STUDY', 'make_tokenizer', 'reduction_trace', 'math_problem', 'reverse_example',
+           'build_data', 'parse_answer', 'parse_steps', 'solves', 'grade', 'reward', 'group_advantages',
+           'token_logprobs', 'grpo_loss', 'rollout_rows', 'grpo_rollouts', 'grpo_step', 'grpo_update', 'sft_rows',
+           'parallel_average_step', 'DemoStream', 'encode_prompts', 'evaluate_model', 'choose_checkpoints', 'sft_loss',
+           'post_train', 'example']
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c005
 DIGITS = list("0123456789")
@@ -142,13 +143,13 @@ def _flip_p1(m):
 
 S1 = Claim("S1", "Pre-training learns: held-out general LM loss of the last checkpoint < the first", "–", _s1, ">", 0.0,
            kind="sanity", flip=_flip_s1)
-P1 = Claim("P1", "pass@k of the last checkpoint exceeds the first (mean per-question difference > 0)",
-           "base pass@32 14.3 (2B tokens) → 68.8 (44B) on GSM8K", _p1, ">", 0.0, scales=("smoke", "cpu", "gpu"),
+S3 = Claim("S3", "Pre-training learns the math skill: pass@k of the last checkpoint exceeds the first (mean per-question difference > 0)",
+           "base pass@32 14.3 (2B tokens) → 68.8 (44B) on GSM8K", _p1, ">", 0.0, kind="sanity",
            gates=[holds(S1),
                   Gate("regime: room to rise, base pass@k of the first checkpoint ≤ 0.688 (the paper's last, 44B: 68.8)",
                        lambda m: m["20_checkpoints"]["checkpoints"][0][f"pass@{m['20_checkpoints']['k']}"], hi=0.688)],
            flip=_flip_p1)
-PRETRAIN_CLAIMS = [S1, P1]
+PRETRAIN_CLAIMS = [S1, S3]
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c020
 import torch
@@ -193,24 +194,57 @@ def rollout_rows(prompts: list[list[int]], completions: list[list[int]], pad_id:
         comp[i, len(p) - 1:len(p) + len(c) - 1] = 1     # logp index t scores token t+1
     return ids, att, comp
 
-def grpo_step(model, batch: dict, *, ref_model, tok, group_size: int, clip_eps: float = 0.2, beta: float = 1e-3,
-              format_score: float = 0.1, temperature: float = 1.0, max_new_tokens: int = 32):
-    "GRPO loss of one batch of prompts (`batch['prompt_ids']`, `batch['terms']`) and its logs (reward, accuracy, tokens)."
+def grpo_rollouts(model, batch: dict, *, ref_model, tok, group_size: int, format_score: float = 0.1,
+                  temperature: float = 1.0, max_new_tokens: int = 32, old: bool = False) -> dict:
+    """G rollouts of each prompt of `batch` (`prompt_ids`, `terms`) from the current policy: their rewards and group
+    advantages A_i (one per row), the right-padded rows and completion mask, log π_ref of every token and, with `old`,
+    log π_old (the sampling policy, needed by every update after the first); logs: reward, accuracy, tokens."""
     prompts = [list(p) for p in batch["prompt_ids"]]
     policy = getattr(model, "module", model)
     outs = sample(policy, prompts, n=group_size, temperature=temperature, max_new_tokens=max_new_tokens,
                   stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
     r = torch.tensor([[reward(tok.convert_ids_to_tokens(c), t, format_score) for c in cs]
                       for cs, t in zip(outs, batch["terms"])])
-    adv = group_advantages(r).flatten()
     ids, att, comp = rollout_rows([p for p in prompts for _ in range(group_size)], [c for cs in outs for c in cs], tok.pad_token_id)
     device = next(policy.parameters()).device
-    ids, att, comp, adv = ids.to(device), att.to(device), comp.to(device), adv.to(device)
     ref_model.to(device)                 # the frozen reference follows the policy onto the accelerator (a no-op after once)
-    logp = token_logprobs(model, ids, att)
-    with torch.no_grad(): ref = token_logprobs(ref_model, ids, att)
-    loss = grpo_loss(logp, logp.detach(), ref, adv, comp, clip_eps, beta)
-    return loss, dict(reward=r.mean().item(), accuracy=(r == 1).float().mean().item(), tokens=int(att.sum()))
+    ro = dict(ids=ids.to(device), att=att.to(device), comp=comp.to(device), adv=group_advantages(r).flatten().to(device))
+    with torch.no_grad():
+        ro["ref"] = token_logprobs(ref_model, ro["ids"], ro["att"])
+        if old: ro["old"] = token_logprobs(model, ro["ids"], ro["att"])
+    ro["logs"] = dict(reward=r.mean().item(), accuracy=(r == 1).float().mean().item(), tokens=int(att.sum()))
+    return ro
+
+def grpo_step(model, batch: dict, *, clip_eps: float = 0.2, beta: float = 1e-3, **rollout):
+    """GRPO loss of one on-policy update on fresh rollouts of `batch` (π_old = π_θ, so ρ ≡ 1 in value, not in
+    gradient) and its logs: the RL half of parallel averaging, whose RL state steps once per iteration."""
+    ro = grpo_rollouts(model, batch, **rollout)
+    logp = token_logprobs(model, ro["ids"], ro["att"])
+    return grpo_loss(logp, logp.detach(), ro["ref"], ro["adv"], ro["comp"], clip_eps, beta), ro["logs"]
+
+def grpo_update(model, batch: dict, opt, acc, *, minibatches: int, clip_eps: float = 0.2, beta: float = 1e-3,
+                grad_clip: float = 1.0, **rollout):
+    """One RL step in the paper's shape, a `step_fn` for `train`: roll out every prompt of the batch once with π_old,
+    then `minibatches` AdamW updates, each on the groups of a disjoint slice of the prompts (the fork: 512 prompts,
+    mini-batch 128, 4 updates). From the second update on ρ = π_θ/π_old ≠ 1 and the clip acts. Logs, besides the
+    rollouts': `clipped`, the share of completion tokens with ρ outside [1 − ε, 1 + ε], and `ratio_drift`, max |ρ − 1|."""
+    n, G = len(batch["prompt_ids"]), rollout["group_size"]
+    if not 1 <= minibatches <= n: raise ValueError(f"minibatches must lie in [1, {n}] (the step's prompts), got {minibatches}")
+    ro = grpo_rollouts(model, batch, old=True, **rollout)
+    losses, clipped, drift = [], 0.0, 0.0
+    for part in torch.arange(n).tensor_split(minibatches):
+        rows = (part[:, None] * G + torch.arange(G)).flatten().to(ro["ids"].device)   # whole groups: A_i stays per group
+        mask = ro["comp"][rows]
+        logp = token_logprobs(model, ro["ids"][rows], ro["att"][rows])
+        loss = grpo_loss(logp, ro["old"][rows], ro["ref"][rows], ro["adv"][rows], mask, clip_eps, beta)
+        acc.backward(loss)
+        if grad_clip: acc.clip_grad_norm_(model.parameters(), grad_clip)
+        opt.step(); opt.zero_grad(set_to_none=True)
+        with torch.no_grad():
+            dev = (logp - ro["old"][rows]).exp().sub(1).abs() * mask
+            clipped += float(((dev > clip_eps).float() * mask).sum() / ro["comp"].sum()); drift = max(drift, float(dev.max()))
+        losses.append(loss.detach())
+    return torch.stack(losses).mean(), dict(ro["logs"], clipped=clipped, ratio_drift=drift)
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c030
 PIPELINES = ("rl", "sft", "sft_rllr", "sft_gold", "sft_rl", "parallel")   # in dependency order
@@ -247,6 +281,19 @@ def parallel_average_step(model, batch: dict, opt_rl, opt_sft, acc, rl_loss, sft
     with torch.no_grad():
         for p, a in zip(params, theta_a): p.add_(a).mul_(0.5)
     return loss_rl, dict(logs, sft_loss=loss_sft.item())
+class DemoStream:
+    """Batches of `batch_size` rows of `ds`, each epoch in a fresh order drawn from `seed`: the SFT half of parallel
+    averaging draws its own batches at the SFT batch size while the RL half takes the step's prompts. Its position
+    is part of a checkpoint (`state_dict`), so a resumed run draws the same batches."""
+    def __init__(self, ds, batch_size: int, seed: int): self.ds, self.bs, self.seed, self.i = ds, batch_size, seed, 0
+    def __call__(self) -> dict:
+        pos = np.arange(self.i * self.bs, (self.i + 1) * self.bs)
+        n = len(self.ds)
+        perm = {e: np.random.default_rng([self.seed, int(e)]).permutation(n) for e in set(pos // n)}
+        self.i += 1
+        return self.ds[[int(perm[p // n][p % n]) for p in pos]]
+    def state_dict(self) -> dict: return {"i": self.i}
+    def load_state_dict(self, s: dict): self.i = int(s["i"])
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034
 from ..metrics import pass_at_k_per_problem
@@ -279,131 +326,213 @@ def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], genera
     if general is not None: summary["general_loss"] = evaluate_loss(model, general)
     return summary, {k: v.tolist() for k, v in per.items()}
 
+# %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034b
+import time
+from functools import partial
+from pathlib import Path
+from ..core import read_json, verified, seed_everything
+from ..data import lm_dataset, load_data
+from ..train import train, checkpoint_dirs
+
+def choose_checkpoints(checkpoints: list[dict], k: int, band=(0.15, 0.35), late_max: float = 0.688) -> dict:
+    """The post-training checkpoints chosen by regime, not by training fraction, from their base pass@k: E, the first
+    checkpoint inside `band` (the paper's 4B-token checkpoint, base pass@32 25.0, ± 10 pt), else the one nearest the
+    band's middle; L, the last checkpoint with base pass@k ≤ `late_max` (the paper's strongest, 44B: 68.8), else the
+    weakest. `E_in_band` and `L_in_range` say whether the rule found one (if not, the claims read there are gated out)."""
+    pk = [c[f"pass@{k}"] for c in checkpoints]
+    inside = [i for i, v in enumerate(pk) if band[0] <= v <= band[1]]
+    below = [i for i, v in enumerate(pk) if v <= late_max]
+    e = inside[0] if inside else int(np.argmin([abs(v - sum(band) / 2) for v in pk]))
+    l = below[-1] if below else int(np.argmin(pk))
+    return dict(E=checkpoints[e]["name"], L=checkpoints[l]["name"], E_in_band=bool(inside), L_in_range=bool(below))
+
+POST = dict(betas=(0.9, 0.999), weight_decay=0.01, schedule="constant", warmup_frac=0.0)   # the fork's post-training AdamW
+ALONG = (0.25, 0.5, 0.75, 1.0)      # checkpoints kept along RL, scored for pass@k along training (A4b)
+
+def _frozen(path):
+    from transformers import AutoModelForCausalLM
+    m = AutoModelForCausalLM.from_pretrained(path).eval(); m.requires_grad_(False); return m
+
+def sft_loss(model, batch): return model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["labels"]).loss
+
+def post_train(job: dict) -> dict:
+    """One run of `30_posttrain`'s grid. The job names the run folder, the `start` checkpoint, the `pipeline` (rl,
+    sft, sft_rllr, sft_gold, sft_rl, parallel; sft_rl starts from its SFT job's final model), the seed and the
+    settings; training uses the fork's AdamW (betas 0.9/0.999, weight decay 0.01, constant rate, clip 1). The final
+    model (and, with `along`, RL's checkpoints at a quarter, half and three quarters) is then scored with
+    `20_checkpoints`' protocol (`job['score']`, or nothing when None). Returns the history, the scores, timings."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    t0, run, pipe, out = time.perf_counter(), Path(job["run"]), job["pipeline"], Path(job["out"])
+    seed_everything(job["seed"])       # every job from its own seed: results do not depend on the order or the worker
+    tok = AutoTokenizer.from_pretrained(verified(run / "tokenizer"))
+    data = load_data(run / "data")
+    post = data[job["post_set"]].to_list()
+    start = verified(job["start"])
+    model = AutoModelForCausalLM.from_pretrained(start)
+    common = dict(out_dir=out, seed=job["seed"], desc=job["name"], **POST)
+    rl_ds = datasets.Dataset.from_dict({"prompt_ids": encode_prompts(tok, [p["prompt"] for p in post]), "terms": [p["terms"] for p in post]})
+    rollout = dict(ref_model=_frozen(start), tok=tok, group_size=job["group_size"], clip_eps=job["clip_eps"], beta=job["kl_beta"],
+                   format_score=job["format_score"], temperature=job["rollout_temperature"], max_new_tokens=job["max_new_tokens"])
+    along = ALONG if job.get("along") else (1.0,)
+    if pipe in ("rl", "sft_rl"):
+        res = train(model, rl_ds, steps=job["rl_steps"], batch_size=job["rl_prompts"], lr=job["rl_lr"], checkpoint_fracs=along,
+                    step_fn=partial(grpo_update, minibatches=job["rl_minibatches"], **rollout), log_every=5, **common)
+    elif pipe == "parallel":       # as many iterations as RL; the SFT half at the SFT batch size and learning rate
+        opt_sft = torch.optim.AdamW(model.parameters(), lr=job["sft_lr"], betas=POST["betas"], weight_decay=POST["weight_decay"])
+        demos = DemoStream(sft_rows(post, tok, job["max_len"]), job["sft_batch"], job["seed"])
+        dev = next(model.parameters()).device
+        sft_half = lambda m, _: sft_loss(m, {k: v.to(dev) for k, v in demos().items()})
+        res = train(model, rl_ds, steps=job["rl_steps"], batch_size=job["rl_prompts"], lr=job["rl_lr"], log_every=5,
+                    step_fn=lambda m, b, opt, acc: parallel_average_step(m, b, opt, opt_sft, acc, partial(grpo_step, **rollout), sft_half),
+                    checkpoint_objects=(opt_sft, demos), **common)
+    else:
+        rng = np.random.default_rng(job["seed"])
+        demos = [math_problem(p["terms"], rng) for p in post for _ in range(job["gold_solutions"])] if pipe == "sft_gold" else post
+        res = train(model, sft_rows(demos, tok, job["max_len"]), steps=job["sft_steps"], batch_size=job["sft_batch"],
+                    lr=job["rl_lr"] if pipe == "sft_rllr" else job["sft_lr"], loss_fn=sft_loss, log_every=5, **common)
+    ckpts = checkpoint_dirs(out)
+    result = dict(history=res["history"], train_seconds=res["train_seconds"], steps=res["steps"], tokens=res["tokens"],
+                  final=str(ckpts[-1].relative_to(run)), along=[])
+    if (sc := job.get("score")) is not None:
+        test = data["test"].select(range(sc["n_test"])).to_list()
+        general = lm_dataset(data["general_test"]["text"], tok, max_len=64)
+        ev = dict(n_samples=sc["n_samples"], ks=sc["ks"], temperature=sc["temperature"], top_p=sc["top_p"], max_new_tokens=sc["max_new_tokens"])
+        result["scores"], _ = evaluate_model(res["model"].eval(), tok, test, data["reverse_test"].to_list(), general, **ev)
+        for c in ckpts[:-1]:
+            s, _ = evaluate_model(AutoModelForCausalLM.from_pretrained(c), tok, test, [], None, **ev)
+            result["along"].append(dict(step=read_json(c / "trainer_state.json")["step"], **{f"pass@{j}": s[f"pass@{j}"] for j in sc["ks"]}))
+    result["wall_seconds"] = time.perf_counter() - t0
+    return result
+
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c036
-TOL_RL = 0.05   # converged: a post-training curve moved ≤ 5 pt over its last quarter (the smallest RL threshold, A1b/A3)
+TOL_RL = 0.05    # converged: a post-training curve moved ≤ 5 pt over its last quarter (the smallest RL threshold, A1b/A3)
+TOL_SFT = 0.05   # converged: SFT's training loss (quarter means) moved ≤ 0.05 nats over its last quarter
+# the paper's GSM8K base pass@32 (%) per checkpoint (tokens): the units every regime gate is stated in
+PAPER_BASE_PASS32 = dict(zip(("2B", "4B", "6B", "10B", "14B", "20B", "28B", "44B"), (14.3, 25.0, 32.8, 42.4, 45.5, 55.5, 60.4, 68.8)))
+REPLICA = "post-training seed (one pre-training run)"
 
-def _post(m):
-    e = m["40_evaluate"]
-    rows = {(r["frac"], r["pipeline"]): r for r in e["models"]}
-    return e, rows, sorted({f for f, _ in rows})
+def _e(m): return m["40_evaluate"]
 
-def _at(rows, frac, pipe, metric):
-    if (frac, pipe) not in rows: raise KeyError(f"{pipe} at {frac:.0%}")
-    return rows[frac, pipe][metric]
+def _pk(m) -> str: return f"pass@{_e(m)['k']}"
 
-def _pk(m) -> str: return f"pass@{m['40_evaluate']['k']}"
+def _base(m, role: str, metric: str) -> float:
+    "The base checkpoint's `metric` at `role` (E or L)."
+    for r in _e(m)["models"]:
+        if r["role"] == role and r["pipeline"] == "base": return r[metric]
+    raise KeyError(f"base at {role}")
 
-def _set(m, frac, pipe, metric, value):
-    "Set one model's metric in a metrics dict (the flips below)."
-    next(r for r in m["40_evaluate"]["models"] if r["frac"] == frac and r["pipeline"] == pipe)[metric] = value
+def _reps(m, role: str, pipe: str, metric: str) -> list[float]:
+    "`metric` of `pipe` post-trained from `role`, one value per post-training seed (in seed order)."
+    rows = sorted((r for r in _e(m)["models"] if r["role"] == role and r["pipeline"] == pipe), key=lambda r: r["replica"])
+    if not rows: raise KeyError(f"{pipe} at {role}")
+    return [r[metric] for r in rows]
 
-# the post-trained checkpoints a claim reads, as fractions of pre-training
-def _early(m):
-    f = min(_post(m)[2], key=lambda x: abs(x - 0.1))
-    if abs(f - 0.1) > 1e-6: raise KeyError("the 10% checkpoint")
-    return [f]
+def _set(m, role, pipe, metric, value):
+    "Set `metric` of `pipe` at `role` (every replica; the base row for pipe 'base') in a metrics dict (the flips below)."
+    for r in _e(m)["models"]:
+        if r["role"] == role and r["pipeline"] == pipe: r[metric] = value
 
-def _last(m): return [_post(m)[2][-1]]
+def _roles_at(m, lo: float) -> list[str]:
+    "The post-trained roles whose base pass@k lies in [`lo`, LATE_MAX] (the paper's checkpoints where a claim is made)."
+    return [r for r in _e(m)["roles"] if lo <= _base(m, r, _pk(m)) <= LATE_MAX]
 
-def _late(m):
-    fr = [f for f in _post(m)[2] if f >= 0.2 - 1e-9]
-    if not fr: raise KeyError("a checkpoint at ≥ 20%")
-    return fr
+LATE_MAX = 0.688   # the paper's strongest post-trained checkpoint (44B tokens): base pass@32 68.8
 
-def _every(m): return _post(m)[2]
+def _regime(name: str, role: str, lo=-math.inf, hi=math.inf) -> Gate:
+    "A gate on the base pass@k at `role`; at L also ≤ LATE_MAX, inside the paper's checkpoints (room for RL to expand)."
+    if role == "L": hi, name = min(hi, LATE_MAX), f"{name}, and ≤ {LATE_MAX} (the paper's 44B)"
+    return Gate(f"regime: {name}", lambda m: _base(m, role, _pk(m)), lo, hi)
 
-def _regime(name: str, where, lo=-math.inf, hi=math.inf) -> Gate:
-    "A gate on the smallest base pass@k over the checkpoints `where(m)` (one checkpoint: its value)."
-    def value(m):
-        _, rows, _ = _post(m)
-        return float(np.min([_at(rows, f, "base", _pk(m)) for f in where(m)]))
-    return Gate(f"regime: {name}", value, lo, hi)
+def _some_at(name: str, lo: float) -> Gate:
+    "A gate: some post-trained checkpoint has base pass@k in [`lo`, LATE_MAX]; its value is the number of them."
+    return Gate(f"regime: {name}, and ≤ {LATE_MAX}", lambda m: len(_roles_at(m, lo)), lo=1)
 
 def _quarters(history, key: str = "accuracy") -> list[float]:
     "Mean of `key` over each quarter of a training history (nan for an empty quarter)."
     s = np.array([h[key] for h in history], dtype=float)
     return [float(q.mean()) if len(q) else math.nan for q in np.array_split(s, 4)]
 
-def _history(m, frac, pipe):
-    _, rows, _ = _post(m)
-    return m["30_posttrain"]["runs"][f"{_at(rows, frac, 'base', 'checkpoint')}/{pipe}"]["history"]
+NAMES = dict(rl="RL", sft="SFT", sft_rl="SFT→RL", parallel="parallel averaging")
 
-NAMES = dict(rl="RL", sft_rl="SFT→RL", parallel="parallel averaging")
+def _converged(pipe: str, where_text: str, roles) -> Gate:
+    """A gate: every replica of `pipe` at the roles `roles(m)` converged: its training-rollout accuracy (RL pipelines,
+    quarter means) moved ≤ TOL_RL, or its training loss (SFT) ≤ TOL_SFT nats, between the last two quarters."""
+    key, tol = ("loss", TOL_SFT) if pipe == "sft" else ("accuracy", TOL_RL)
+    what = "training loss" if pipe == "sft" else "training-rollout accuracy"
+    return converged(f"{NAMES[pipe]} {what} (quarter means, every seed) {where_text}",
+                     lambda m: [_quarters(h, key) for r in roles(m) for h in _reps(m, r, pipe, "history")], tol)
 
-def _converged(pipe: str, where_text: str, where) -> Gate:
-    "A gate: the training-rollout accuracy of `pipe` moved ≤ TOL_RL between the last two quarters, at every checkpoint `where(m)`."
-    return converged(f"{NAMES[pipe]} training-rollout accuracy (quarter means) {where_text}",
-                     lambda m: [_quarters(_history(m, f, pipe)) for f in where(m)], TOL_RL)
+AT_E, AT_L = (lambda m: ["E"]), (lambda m: ["L"])
 
 def _s2(m):
-    e, rows, fr = _post(m)
-    v = _at(rows, fr[-1], "sft", "pass@1")
-    return f"pass@1(SFT) {v:.3f} at {fr[-1]:.0%}", v
+    v = _reps(m, "L", "sft", "pass@1")
+    return "pass@1(SFT) at L " + ", ".join(f"{x:.3f}" for x in v), v
 
 S2 = Claim("S2", "SFT learns the task: pass@1(SFT) > 10% (digit chance) at the last checkpoint", "–", _s2, ">", 0.10,
-           kind="sanity", flip=lambda m: _set(m, 1.0, "sft", "pass@1", 0.05))
+           kind="sanity", replicas=REPLICA, flip=lambda m: _set(m, "L", "sft", "pass@1", 0.05))
 SFT_LEARNS = holds(S2)
-RL_CONVERGED_LAST = _converged("rl", "at the last checkpoint", _last)
-SFT_RL_CONVERGED_LAST = _converged("sft_rl", "at the last checkpoint", _last)
+
+def _diff(m, role, a, b, metric="pass@1") -> list[float]:
+    "a − b per replica; `b` may be 'base' (one value for every replica)."
+    av = _reps(m, role, a, metric)
+    bv = [_base(m, role, metric)] * len(av) if b == "base" else _reps(m, role, b, metric)
+    return [x - y for x, y in zip(av, bv)]
+
+def _show(v) -> str: return "[" + ", ".join(f"{x:+.3f}" for x in v) + "] over seeds"
 
 def _a1a(m):
-    e, rows, _ = _post(m); (f,) = _early(m)
-    b, r = _at(rows, f, "base", "pass@1"), _at(rows, f, "rl", "pass@1")
-    return f"{f:.0%}: pass@1 base {b:.3f} → RL {r:.3f} (Δ {r - b:+.3f})", r - b
+    d = _diff(m, "E", "rl", "base")
+    return f"E: pass@1 base {_base(m, 'E', 'pass@1'):.3f} → RL − base {_show(d)}", d
 
 def _a1b(m):
-    e, rows, fr = _post(m)
-    s, r = _at(rows, fr[-1], "sft_rl", "pass@1"), _at(rows, fr[-1], "rl", "pass@1")
-    return f"{fr[-1]:.0%}: pass@1 SFT→RL {s:.3f} vs RL {r:.3f} (gap {s - r:+.3f})", s - r
+    d = _diff(m, "L", "sft_rl", "rl")
+    return f"L: pass@1 SFT→RL − RL {_show(d)}", d
 
 def _a2(m):
-    e, rows, _ = _post(m)
-    pairs = [(f, _at(rows, f, "rl", "pass@1"), _at(rows, f, "sft", "pass@1")) for f in _late(m)]
-    return "; ".join(f"{f:.0%}: RL {a:.3f} vs SFT {b:.3f}" for f, a, b in pairs), min(a - b for _, a, b in pairs)
+    d = _diff(m, "L", "rl", "sft")
+    return f"L: pass@1 RL − SFT {_show(d)}", d
 
 def _a3(m):
-    e, rows, fr = _post(m)
-    k = _pk(m)
-    d = [(f, _at(rows, f, "rl", k) - _at(rows, f, "base", k)) for f in fr]
-    return "; ".join(f"{f:.0%}: {k} Δ {x:+.3f}" for f, x in d), min(x for _, x in d)
+    # every post-trained checkpoint with base pass@k ≥ 0.10: the smallest gain per replica
+    k, roles = _pk(m), _roles_at(m, 0.10)
+    if not roles: return "no post-trained checkpoint with base pass@k ≥ 0.10", [math.nan]
+    per = {r: _diff(m, r, "rl", "base", k) for r in roles}
+    return "; ".join(f"{r}: {k} RL − base {_show(v)}" for r, v in per.items()), list(np.min(list(per.values()), axis=0))
 
 def _a4a(m):
     # compound: pass@k falls from SFT to SFT→RL AND pass@1 rises ≥ 5 pt; the effect is the smaller margin (> 0)
-    e, rows, fr = _post(m)
-    k, f = _pk(m), fr[-1]
-    pk = (_at(rows, f, "sft", k), _at(rows, f, "sft_rl", k))
-    p1 = (_at(rows, f, "sft", "pass@1"), _at(rows, f, "sft_rl", "pass@1"))
-    return (f"{f:.0%}, SFT → SFT→RL: {k} {pk[0]:.3f} → {pk[1]:.3f}, pass@1 {p1[0]:.3f} → {p1[1]:.3f}",
-            min(pk[0] - pk[1], p1[1] - p1[0] - 0.05))
+    k = _pk(m)
+    fall, rise = _diff(m, "L", "sft", "sft_rl", k), _diff(m, "L", "sft_rl", "sft")
+    return (f"L, SFT → SFT→RL: {k} fall {_show(fall)}, pass@1 rise {_show(rise)}",
+            [min(f, r - 0.05) for f, r in zip(fall, rise)])
 
 def _a4b(m):
-    # compound: slope(SFT→RL) ≤ 0 AND slope(RL) ≥ 0; the effect is min(−slope(SFT→RL), slope(RL)) (≥ 0)
-    e = m["40_evaluate"]; s = e["slopes"]
-    return (f"pass@{e['k']} slope per RL step: SFT→RL {s['sft_rl']:+.2e}, RL {s['rl']:+.2e}", min(-s["sft_rl"], s["rl"]))
+    # compound: slope(SFT→RL) ≤ 0 AND slope(RL) ≥ 0; the effect is min(−slope(SFT→RL), slope(RL)) per replica (≥ 0)
+    s = _e(m)["slopes"]
+    return (f"{_pk(m)} slope per RL step at L: SFT→RL " + ", ".join(f"{x:+.1e}" for x in s["sft_rl"]) +
+            "; RL " + ", ".join(f"{x:+.1e}" for x in s["rl"]), [min(-a, b) for a, b in zip(s["sft_rl"], s["rl"])])
 
 def _a5(m):
     # compound: |RL − base| ≤ 1 pt AND SFT − base ≤ −3 pt; the effect is min(0.01 − |RL − base|, base − SFT − 0.03) (≥ 0)
-    e, rows, fr = _post(m)
-    g = {p: _at(rows, fr[-1], p, "reverse_em") for p in ("base", "rl", "sft")}
-    lr = rows.get((fr[-1], "sft_rllr"), {}).get("reverse_em")
-    extra = f"; SFT at the RL lr {lr - g['base']:+.3f}" if lr is not None else ""
-    return (f"general score base {g['base']:.3f}: RL {g['rl'] - g['base']:+.3f}, SFT {g['sft'] - g['base']:+.3f}{extra}",
-            min(0.01 - abs(g["rl"] - g["base"]), g["base"] - g["sft"] - 0.03))
+    rl, sft = _diff(m, "L", "rl", "base", "reverse_em"), _diff(m, "L", "sft", "base", "reverse_em")
+    ctl = _diff(m, "L", "sft_rllr", "base", "reverse_em") if any(r["pipeline"] == "sft_rllr" for r in _e(m)["models"]) else None
+    return (f"general score base {_base(m, 'L', 'reverse_em'):.3f}: RL {_show(rl)}, SFT {_show(sft)}" +
+            (f"; SFT at the RL lr {_show(ctl)}" if ctl else ""), [min(0.01 - abs(a), -b - 0.03) for a, b in zip(rl, sft)])
 
 def _a7(m):
-    # compound: parallel pass@k ≥ the best other at every checkpoint AND pass@1 between SFT and RL at every checkpoint
-    # AND |general − base| ≤ 1.5 pt at the last; the effect is the smallest of the three margins (≥ 0)
-    e, rows, fr = _post(m)
-    k = _pk(m)
-    at = lambda f, p, x: _at(rows, f, p, x)
-    other = lambda f: max(at(f, p, k) for p in ("rl", "sft", "sft_rl"))
-    best = min(at(f, "parallel", k) - other(f) for f in fr)
-    between = min(min(at(f, "parallel", "pass@1") - min(at(f, "sft", "pass@1"), at(f, "rl", "pass@1")),
-                      max(at(f, "sft", "pass@1"), at(f, "rl", "pass@1")) - at(f, "parallel", "pass@1")) for f in fr)
-    gap = at(fr[-1], "parallel", "reverse_em") - at(fr[-1], "base", "reverse_em")
-    top = "; ".join(f"{f:.0%}: {k} parallel {at(f, 'parallel', k):.3f} vs best other {other(f):.3f}" for f in fr)
-    return (f"{top}; pass@1 margin inside [SFT, RL] {between:+.3f}; general Δ {gap:+.3f}",
-            min(best, between, 0.015 - abs(gap)))
+    # compound, at every post-trained checkpoint in the paper's parallel-averaging range (base pass@k ≥ 0.328):
+    # parallel pass@k ≥ the best other AND pass@1 between SFT and RL; AND |general − base| ≤ 1.5 pt at L.
+    # The effect is the smallest margin per replica (≥ 0).
+    k, roles = _pk(m), _roles_at(m, 0.328)
+    if not roles: return "no post-trained checkpoint with base pass@k ≥ 0.328", [math.nan]
+    v = lambda r, p, x: np.array(_reps(m, r, p, x))
+    best = np.min([v(r, "parallel", k) - np.max([v(r, p, k) for p in ("rl", "sft", "sft_rl")], axis=0) for r in roles], axis=0)
+    lo = lambda r: np.minimum(v(r, "sft", "pass@1"), v(r, "rl", "pass@1"))
+    hi = lambda r: np.maximum(v(r, "sft", "pass@1"), v(r, "rl", "pass@1"))
+    between = np.min([np.minimum(v(r, "parallel", "pass@1") - lo(r), hi(r) - v(r, "parallel", "pass@1")) for r in roles], axis=0)
+    gap = v("L", "parallel", "reverse_em") - _base(m, "L", "reverse_em")
+    return (f"at {', '.join(roles)}: {k} parallel − best other {_show(best)}; pass@1 margin inside [SFT, RL] {_show(between)}; "
+            f"general Δ at L {_show(gap)}", list(np.minimum(np.minimum(best, between), 0.015 - np.abs(gap))))
 
 def _a6_rl(m):
     e = m["50_data_vs_scale"]
@@ -428,74 +557,73 @@ A6_GATES = [
          lambda m: max(r[f"pass@{m['50_data_vs_scale']['k']}"] for r in _a6_rl(m)[1].values()), lo=0.05),
 ]
 
+def _claim(id, statement, paper, measure, side, threshold, flip, gates, scales=None):
+    "A headline claim of the post-training part: its replicas are post-training seeds on one pre-training run."
+    return Claim(id, statement, paper, measure, side, threshold, gates=gates, scales=scales, replicas=REPLICA, flip=flip)
+
 POST_CLAIMS = [
     S2,
-    Claim("A1a", "RL works early: at the 10% checkpoint pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a,
-          ">=", 0.10, flip=lambda m: _set(m, 0.1, "rl", "pass@1", 0.07),
-          gates=[_regime("base pass@k at 10% in [0.15, 0.35], the band of the paper's 4B-token checkpoint (base pass@32 25.0)",
-                         _early, 0.15, 0.35),
-                 _converged("rl", "at 10%", _early)]),
-    Claim("A1b", "RL nearly matches SFT→RL: at 100% pass@1(SFT→RL) − pass@1(RL) ≤ 5 pt", "58.8 vs 55.9", _a1b, "<=", 0.05,
-          flip=lambda m: _set(m, 1.0, "sft_rl", "pass@1", 0.60),
-          gates=[_regime("base pass@k at the last checkpoint ≥ 0.555, the paper's 20B level (base pass@32 55.5), from which "
-                         "its SFT→RL − RL gap is ≤ 5 pt", _last, lo=0.555),
-                 SFT_LEARNS, RL_CONVERGED_LAST, SFT_RL_CONVERGED_LAST]),
-    Claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at every checkpoint ≥ 20%", "55.9 vs 42.4 at 44B", _a2,
-          ">", 0.0, flip=lambda m: _set(m, 0.4, "sft", "pass@1", 0.45),
-          gates=[_regime("base pass@k ≥ 0.424 at every checkpoint ≥ 20%, the paper's 10B level (base pass@32 42.4), from which "
-                         "its RL beats SFT", _late, lo=0.424),
-                 SFT_LEARNS, _converged("rl", "at every checkpoint ≥ 20%", _late)]),
-    Claim("A3", "Direct RL expands: pass@k(RL) − pass@k(base) ≥ +5 pt at every checkpoint", "+5 to +16 pt (pass@32)", _a3,
-          ">=", 0.05, flip=lambda m: _set(m, 0.4, "rl", "pass@32", 0.52),
-          gates=[_regime("base pass@k ≥ 0.10 at every post-trained checkpoint (the paper's weakest, 2B tokens, has base "
-                         "pass@32 14.3)", _every, lo=0.10),
-                 _converged("rl", "at every checkpoint", _every)]),
-    Claim("A4a", "Sharpening only after SFT: pass@k(SFT→RL) < pass@k(SFT) while pass@1 rises ≥ 5 pt",
-          "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a, ">", 0.0, flip=lambda m: _set(m, 1.0, "sft_rl", "pass@32", 0.90),
-          gates=[_regime("base pass@k at the last checkpoint ≥ 0.328, the paper's earliest SFT→RL checkpoint (6B tokens, "
-                         "base pass@32 32.8)", _last, lo=0.328),
-                 SFT_LEARNS, SFT_RL_CONVERGED_LAST]),
-    Claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL", "79.9 → 74.9 vs 67.3 → 68.8",
-          _a4b, ">=", 0.0, scales=("gpu",), flip=lambda m: m["40_evaluate"]["slopes"].update(rl=-1e-4),
-          gates=[_regime("base pass@k at the last checkpoint ≥ 0.455, the paper's 14B checkpoint (base pass@32 45.5) where "
-                         "its along-RL curves are measured", _last, lo=0.455),
-                 SFT_LEARNS, RL_CONVERGED_LAST, SFT_RL_CONVERGED_LAST]),
-    Claim("A5", "RL keeps general ability, SFT loses it: RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1", _a5,
-          ">=", 0.0, flip=lambda m: _set(m, 1.0, "sft", "reverse_em", 0.60),
-          gates=[_regime("base pass@k at the last checkpoint ≥ 0.25, the paper's general-ability checkpoints (4B tokens: "
-                         "base pass@32 25.0; 44B)", _last, lo=0.25),
-                 Gate("measurable: base general score at the last checkpoint ≥ 0.03 (room for SFT's 3-pt drop)",
-                      lambda m: _at(_post(m)[1], _last(m)[0], "base", "reverse_em"), lo=0.03),
-                 SFT_LEARNS, RL_CONVERGED_LAST]),
+    _claim("A1a", "RL works early: at E pass@1(RL) − pass@1(base) ≥ +10 pt", "+13 pt at 4B tokens", _a1a, ">=", 0.10,
+           lambda m: _set(m, "E", "rl", "pass@1", 0.07),
+           [_regime("base pass@k at E in [0.15, 0.35], the band of the paper's 4B-token checkpoint (base pass@32 25.0)",
+                    "E", 0.15, 0.35), _converged("rl", "at E", AT_E)]),
+    _claim("A1b", "RL nearly matches SFT→RL: at L pass@1(SFT→RL) − pass@1(RL) ≤ 5 pt", "58.8 vs 55.9", _a1b, "<=", 0.05,
+           lambda m: _set(m, "L", "sft_rl", "pass@1", 0.60),
+           [_regime("base pass@k at L ≥ 0.555, the paper's 20B level (base pass@32 55.5), from which its SFT→RL − RL gap "
+                    "is ≤ 5 pt", "L", lo=0.555), SFT_LEARNS, _converged("rl", "at L", AT_L), _converged("sft_rl", "at L", AT_L)]),
+    _claim("A2", "RL beats one-demonstration SFT: pass@1(RL) > pass@1(SFT) at L", "55.9 vs 42.4 at 44B", _a2, ">", 0.0,
+           lambda m: _set(m, "L", "sft", "pass@1", 0.55),
+           [_regime("base pass@k at L ≥ 0.424, the paper's 10B level (base pass@32 42.4), from which its RL beats SFT",
+                    "L", lo=0.424), SFT_LEARNS, _converged("rl", "at L", AT_L), _converged("sft", "at L", AT_L)]),
+    _claim("A3", "Direct RL expands: pass@k(RL) − pass@k(base) ≥ +5 pt at every post-trained checkpoint with base pass@k ≥ 0.10",
+           "+5 to +16 pt (pass@32)", _a3, ">=", 0.05, lambda m: _set(m, "L", "rl", "pass@32", 0.72),
+           [_some_at("a post-trained checkpoint with base pass@k ≥ 0.10 (the paper's weakest, 2B tokens, has base pass@32 "
+                     "14.3)", 0.10), _converged("rl", "where A3 is read", lambda m: _roles_at(m, 0.10))]),
+    _claim("A4a", "Sharpening only after SFT: pass@k(SFT→RL) < pass@k(SFT) while pass@1 rises ≥ 5 pt, at L",
+           "pass@32 87.6 → 80.1; pass@1 42 → 59", _a4a, ">", 0.0, lambda m: _set(m, "L", "sft_rl", "pass@32", 0.90),
+           [_regime("base pass@k at L ≥ 0.328, the paper's earliest SFT→RL checkpoint (6B tokens, base pass@32 32.8)", "L",
+                    lo=0.328), SFT_LEARNS, _converged("sft", "at L", AT_L), _converged("sft_rl", "at L", AT_L)]),
+    _claim("A4b", "Same along training: pass@k slope over RL steps ≤ 0 for SFT→RL, ≥ 0 for RL, at L", "79.9 → 74.9 vs 67.3 → 68.8",
+           _a4b, ">=", 0.0, lambda m: _e(m)["slopes"].update(rl=[-1e-4] * 3),
+           [_regime("base pass@k at L ≥ 0.455, the paper's 14B checkpoint (base pass@32 45.5) where its along-RL curves are "
+                    "measured", "L", lo=0.455), SFT_LEARNS, _converged("rl", "at L", AT_L), _converged("sft_rl", "at L", AT_L)]),
+    _claim("A5", "RL keeps general ability, SFT loses it: at L RL within ±1 pt of base, SFT − base ≤ −3 pt", "+0.4 vs −6.1",
+           _a5, ">=", 0.0, lambda m: _set(m, "L", "sft", "reverse_em", 0.60),
+           [_regime("base pass@k at L ≥ 0.25, the paper's general-ability checkpoints (4B tokens: base pass@32 25.0; 44B)",
+                    "L", lo=0.25),
+            Gate("measurable: base general score at L ≥ 0.03 (room for SFT's 3-pt drop)", lambda m: _base(m, "L", "reverse_em"), lo=0.03),
+            SFT_LEARNS, _converged("rl", "at L", AT_L)]),
     Claim("A6", "Data mix beats scale: after RL on 7–8-term problems, pass@1 and pass@k of the 1× model pre-trained on 40% "
-          "math exceed those of the 2×-width model on the 15% mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6,
+          "math exceed those of the 2×-width model on the base mix, at equal tokens", "1B on a math-heavy mix > 4B", _a6,
           ">", 0.0, scales=("gpu",), flip=_a6_flip, gates=A6_GATES),
-    Claim("A7", "Parallel averaging: best pass@k at every checkpoint, pass@1 between SFT and RL, general within 1.5 pt of base",
-          "pass@32 84.5 vs RL 80.6", _a7, ">=", 0.0, flip=lambda m: _set(m, 0.4, "parallel", "pass@32", 0.60),
-          gates=[_regime("base pass@k ≥ 0.328 at every post-trained checkpoint, the paper's parallel-averaging range "
-                         "(6–44B tokens, base pass@32 32.8–68.8)", _every, lo=0.328),
-                 SFT_LEARNS, _converged("parallel", "at every checkpoint", _every), _converged("rl", "at every checkpoint", _every)]),
+    _claim("A7", "Parallel averaging: at every post-trained checkpoint with base pass@k ≥ 0.328, the best pass@k and pass@1 "
+           "between SFT and RL; general within 1.5 pt of base at L", "pass@32 84.5 vs RL 80.6", _a7, ">=", 0.0,
+           lambda m: _set(m, "L", "parallel", "pass@32", 0.60),
+           [_some_at("a post-trained checkpoint in the paper's parallel-averaging range (6–44B tokens, base pass@32 ≥ 32.8)", 0.328),
+            SFT_LEARNS, _converged("parallel", "where A7 is read", lambda m: _roles_at(m, 0.328)),
+            _converged("rl", "where A7 is read", lambda m: _roles_at(m, 0.328))]),
 ]
 
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c036b
 def example() -> dict:
-    "A made-up cpu-like run (checkpoints 10/40/100%, k = 32) in which every gate holds and every claim is reproduced."
+    "A made-up cpu-like run (E at 30%, L at 100%, 3 post-training seeds, k = 32) in which every gate holds and every claim is reproduced."
     k, pk = 32, "pass@32"
-    names = {f: f"step-{int(f * 2000):06d}" for f in (0.1, 0.4, 1.0)}
-    table = {   # (pass@1, pass@k, general score) per checkpoint and pipeline
-        0.1: dict(base=(0.05, 0.34, 0.50), rl=(0.20, 0.45, 0.50), sft=(0.15, 0.50, 0.40), sft_rl=(0.25, 0.45, 0.45), parallel=(0.18, 0.55, 0.50)),
-        0.4: dict(base=(0.10, 0.50, 0.55), rl=(0.35, 0.60, 0.55), sft=(0.25, 0.65, 0.45), sft_rl=(0.40, 0.60, 0.50), parallel=(0.30, 0.70, 0.55)),
-        1.0: dict(base=(0.20, 0.70, 0.60), rl=(0.50, 0.80, 0.605), sft=(0.40, 0.85, 0.50), sft_rl=(0.53, 0.80, 0.55), parallel=(0.45, 0.90, 0.61)),
+    names = dict(E="step-000600", L="step-002000")
+    table = {   # (pass@1, pass@k, general score) per role and pipeline
+        "E": dict(base=(0.05, 0.34, 0.50), rl=(0.20, 0.45, 0.50), sft=(0.15, 0.50, 0.40), sft_rl=(0.25, 0.45, 0.45),
+                  parallel=(0.18, 0.55, 0.50)),
+        "L": dict(base=(0.20, 0.68, 0.60), rl=(0.50, 0.80, 0.605), sft=(0.40, 0.85, 0.50), sft_rl=(0.53, 0.80, 0.55),
+                  parallel=(0.45, 0.90, 0.61)),
     }
-    models = [dict(checkpoint=names[f], frac=f, pipeline=p, **{"pass@1": a, pk: b, "reverse_em": g})
-              for f, t in table.items() for p, (a, b, g) in t.items()]
+    hist = [dict(step=5 * (i + 1), accuracy=0.3, loss=0.5) for i in range(8)]
+    models = [dict(role=r, checkpoint=names[r], pipeline=p, replica=None if p == "base" else s, history=[] if p == "base" else hist,
+                   **{"pass@1": a, pk: b, "reverse_em": g})
+              for r, t in table.items() for p, (a, b, g) in t.items() for s in ([None] if p == "base" else range(3))]
     return {
-        "20_checkpoints": dict(k=k, checkpoints=[dict(name=names[0.1], general_loss=2.0, **{pk: 0.34}),
-                                                 dict(name=names[1.0], general_loss=1.2, **{pk: 0.70})],
-                               per_problem={names[0.1]: {pk: [0.2, 0.4, 0.3, 0.5]}, names[1.0]: {pk: [0.6, 0.8, 0.7, 0.7]}}),
-        "30_posttrain": dict(runs={f"{n}/{p}": dict(history=[dict(accuracy=0.3) for _ in range(8)])
-                                   for n in names.values() for p in ("rl", "sft_rl", "parallel")}),
-        "40_evaluate": dict(k=k, models=models, slopes=dict(rl=1e-4, sft_rl=-1e-4)),
+        "20_checkpoints": dict(k=k, checkpoints=[dict(name=names["E"], general_loss=2.0, **{pk: 0.34}),
+                                                 dict(name=names["L"], general_loss=1.2, **{pk: 0.68})],
+                               per_problem={names["E"]: {pk: [0.2, 0.4, 0.3, 0.5]}, names["L"]: {pk: [0.6, 0.8, 0.7, 0.7]}}),
+        "40_evaluate": dict(k=k, roles=["E", "L"], models=models, slopes=dict(rl=[1e-4] * 3, sft_rl=[-1e-4] * 3)),
         "50_data_vs_scale": dict(k=k, models=[dict(role=r, arm=r, model="RL", parameters=n, **{"pass@1": a, pk: b}) for r, n, a, b in
                                               (("run", 100_000, 0.10, 0.20), ("math_heavy", 100_000, 0.30, 0.50), ("wide", 400_000, 0.20, 0.40))]),
     }
@@ -506,15 +634,17 @@ STUDY = Study(
     chain=["10_pretrain", "20_checkpoints", "30_posttrain", "40_evaluate", "50_data_vs_scale"],
     only={"50_data_vs_scale": ("gpu", "full")},
     claims=PRETRAIN_CLAIMS + POST_CLAIMS,
-    summary="RL, SFT and SFT→RL applied to intermediate pre-training checkpoints of a tiny Llama trained from scratch.",
+    summary="RL, SFT and SFT→RL applied to pre-training checkpoints of a tiny Llama trained from scratch, chosen by regime.",
     params={
         "smoke": {},   # the chain notebooks' defaults are the smoke values
-        "cpu": dict(steps=2000, batch_size=64, n_test=200, n_samples=32, k=32, checkpoint_fracs=[0.05, 0.1, 0.2, 0.4, 1.0],
-                    post_fracs=[0.1, 0.4, 1.0], rl_steps=100, group_size=8, sft_steps=300, parallel_steps=100),
+        "cpu": dict(steps=2000, batch_size=64, n_test=200, n_samples=32, k=32,
+                    checkpoint_fracs=[round(0.05 * i, 2) for i in range(1, 21)], n_post=160, replicas=5,
+                    pipelines=["rl", "sft", "sft_rl", "parallel"], rl_steps=100, rl_prompts=16, rl_minibatches=4, group_size=8,
+                    sft_steps=50, workers=2),
         "gpu": dict(d_model=256, n_layers=4, steps=3000, batch_size=256, lr=1e-3, n_test=500, n_samples=32, k=32,
-                    checkpoint_fracs=[0.05, 0.1, 0.2, 0.4, 1.0], post_fracs=[0.05, 0.1, 0.2, 0.4, 1.0], rl_steps=100,
-                    rl_prompts=16, group_size=16, sft_steps=300, parallel_steps=100,
-                    pipelines=["rl", "sft", "sft_rllr", "sft_gold", "sft_rl", "parallel"], hard_rl_steps=100, wide_lr=5e-4),
+                    checkpoint_fracs=[round(0.05 * i, 2) for i in range(1, 21)], n_post=512, replicas=3,
+                    rl_steps=320, rl_prompts=16, group_size=16, rl_minibatches=4, sft_steps=160,
+                    pipelines=["rl", "sft", "sft_rllr", "sft_gold", "sft_rl", "parallel"], workers=4, hard_rl_steps=100, wide_lr=5e-4),
     },
     smoke_holds=("S1",),
     example=example,
