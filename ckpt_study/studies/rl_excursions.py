@@ -281,17 +281,18 @@ def parallel_average_step(model, batch: dict, opt_rl, opt_sft, acc, rl_loss, sft
     with torch.no_grad():
         for p, a in zip(params, theta_a): p.add_(a).mul_(0.5)
     return loss_rl, dict(logs, sft_loss=loss_sft.item())
+from ..train import batch_indices
+
 class DemoStream:
-    """Batches of `batch_size` rows of `ds`, each epoch in a fresh order drawn from `seed`: the SFT half of parallel
-    averaging draws its own batches at the SFT batch size while the RL half takes the step's prompts. Its position
-    is part of a checkpoint (`state_dict`), so a resumed run draws the same batches."""
+    """Batches of `batch_size` rows of `ds` in `train`'s order (`batch_indices`: each epoch a fresh permutation drawn
+    from `seed`): the SFT half of parallel averaging draws its own batches at the SFT batch size while the RL half
+    takes the step's prompts. Its position is part of a checkpoint (`state_dict`), so a resumed run draws the same
+    batches."""
     def __init__(self, ds, batch_size: int, seed: int): self.ds, self.bs, self.seed, self.i = ds, batch_size, seed, 0
     def __call__(self) -> dict:
-        pos = np.arange(self.i * self.bs, (self.i + 1) * self.bs)
-        n = len(self.ds)
-        perm = {e: np.random.default_rng([self.seed, int(e)]).permutation(n) for e in set(pos // n)}
+        idx = batch_indices(len(self.ds), self.bs, self.i, self.seed)
         self.i += 1
-        return self.ds[[int(perm[p // n][p % n]) for p in pos]]
+        return self.ds[idx.tolist()]
     def state_dict(self) -> dict: return {"i": self.i}
     def load_state_dict(self, s: dict): self.i = int(s["i"])
 
@@ -370,9 +371,10 @@ def post_train(job: dict) -> dict:
     start = verified(job["start"])
     model = AutoModelForCausalLM.from_pretrained(start)
     common = dict(out_dir=out, seed=job["seed"], desc=job["name"], **POST)
-    rl_ds = datasets.Dataset.from_dict({"prompt_ids": encode_prompts(tok, [p["prompt"] for p in post]), "terms": [p["terms"] for p in post]})
-    rollout = dict(ref_model=_frozen(start), tok=tok, group_size=job["group_size"], clip_eps=job["clip_eps"], beta=job["kl_beta"],
-                   format_score=job["format_score"], temperature=job["rollout_temperature"], max_new_tokens=job["max_new_tokens"])
+    if pipe in ("rl", "sft_rl", "parallel"):     # the RL prompts and rollout settings, for the pipelines that roll out
+        rl_ds = datasets.Dataset.from_dict({"prompt_ids": encode_prompts(tok, [p["prompt"] for p in post]), "terms": [p["terms"] for p in post]})
+        rollout = dict(ref_model=_frozen(start), tok=tok, group_size=job["group_size"], clip_eps=job["clip_eps"], beta=job["kl_beta"],
+                       format_score=job["format_score"], temperature=job["rollout_temperature"], max_new_tokens=job["max_new_tokens"])
     along = ALONG if job.get("along") else (1.0,)
     if pipe in ("rl", "sft_rl"):
         res = train(model, rl_ds, steps=job["rl_steps"], batch_size=job["rl_prompts"], lr=job["rl_lr"], checkpoint_fracs=along,
@@ -493,7 +495,7 @@ def _a2(m):
     return f"L: pass@1 RL − SFT {_show(d)}", d
 
 def _a3(m):
-    # every post-trained checkpoint with base pass@k ≥ 0.10: the smallest gain per replica
+    # every post-trained checkpoint with base pass@k in [0.10, LATE_MAX]: the smallest gain per replica
     k, roles = _pk(m), _roles_at(m, 0.10)
     if not roles: return "no post-trained checkpoint with base pass@k ≥ 0.10", [math.nan]
     per = {r: _diff(m, r, "rl", "base", k) for r in roles}
