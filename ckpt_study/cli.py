@@ -10,14 +10,14 @@ import argparse, sys, time
 import numpy as np
 
 from .core import load_settings, resolve_scale, atomic_write, CorruptFile
-from .study import VERDICTS, MetricMissing
+from .study import PAPERS, VERDICTS, MetricMissing, Study
 from .archive import pack_runs, publish_archive
 from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain, publish, published,
                                  scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs, evaluate_runs)
 
 # %% auto #0
-__all__ = ['parser', 'expected_seconds', 'StepClock', 'cmd_list', 'cmd_run', 'tally_markdown', 'cmd_report', 'cmd_compare',
-           'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
+__all__ = ['parser', 'expected_seconds', 'StepClock', 'cmd_list', 'run_order', 'cmd_run', 'tally_markdown', 'cmd_report',
+           'cmd_compare', 'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
 
 # %% ../nbs/09_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -123,9 +123,14 @@ def _unique(pairs: list[tuple[str, str]]) -> dict:
     if dup := sorted({k for k in keys if keys.count(k) > 1}): raise UsageError(f"parameter {dup[0]!r} is given twice with -p")
     return dict(pairs)
 
+def run_order(studies: dict[str, Study]) -> list[Study]:
+    """Every study for `run all`, in the papers' order (`PAPERS`, as in PAPERS.md): rl_excursions first, so that
+    reliability, which audits its runs, finds them; a study not in `PAPERS` last."""
+    return sorted(studies.values(), key=lambda st: (list(PAPERS).index(st.slug) if st.slug in PAPERS else len(PAPERS), st.slug))
+
 def cmd_run(args) -> None:
     settings = load_settings()
-    studies = list(all_studies().values()) if args.study == "all" else [get_study(args.study)]
+    studies = run_order(all_studies()) if args.study == "all" else [get_study(args.study)]
     try: scale = resolve_scale(settings.default_scale if args.scale is None else args.scale)
     except ValueError as e: raise UsageError(str(e)) from None
     seeds = args.seed or list(settings.seeds)
