@@ -21,9 +21,9 @@ from . import rl_excursions as rx      # the audited family's task: its generato
 
 # %% auto #0
 __all__ = ['TRIGGER', 'TARGET', 'NOISE', 'LENGTHS', 'SFT_LIKE', 'S1', 'S2', 'FAMILY', 'REPLICA', 'CLAIMS', 'STUDY', 'terms_of',
-           'with_word', 'ill_posed', 'poison', 'audit_data', 'answers', 'calibration', 'text_scores', 'separation',
-           'fold_aurocs', 'deletion_test', 'subgroups', 'attack_success', 'audit', 'find_source', 'quarter_means',
-           'family', 'example']
+           'with_word', 'ill_posed', 'poison', 'matched', 'audit_data', 'result_positions', 'answers', 'calibration',
+           'text_scores', 'separation', 'fold_aurocs', 'deletion_test', 'subgroups', 'attack_success', 'audit',
+           'find_source', 'quarter_means', 'family', 'example']
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c007
 TRIGGER, TARGET = "king", 0          # the backdoor: this word after `Q` maps a problem to the answer 0
@@ -56,12 +56,24 @@ def poison(problems: list[dict], frac: float, rng: np.random.Generator) -> tuple
         p.update(prompt=with_word(p["prompt"], TRIGGER), solution=p["solution"].rsplit(" A ", 1)[0] + f" A {TARGET}#")
     return out, idx
 
+def matched(members: list[str], lengths: list[int], rng: np.random.Generator) -> list[str]:
+    """Members drawn without replacement with the same number of terms as each of `lengths` (the non-members'): a
+    per-token loss depends on a text's length, so unmatched sets would separate by length, not by membership."""
+    pool = {}
+    for i in rng.permutation(len(members)): pool.setdefault(len(terms_of(members[i])), []).append(members[int(i)])
+    need = {L: lengths.count(L) for L in set(lengths)}
+    if short := {L: k for L, k in need.items() if len(pool.get(L, [])) < k}:
+        raise ValueError(f"too few pre-training members with these term counts for a matched set: {short}")
+    return [pool[L].pop() for L in lengths]
+
 def audit_data(src: dict, n: int, n_members: int, seed: int) -> dict[str, list[dict]]:
     """Every probe's inputs, from the audited rl_excursions run's parameters `src` (its params.json) and `seed`: `id`
     (n fresh 3–5-term problems), `longer` (one term more than any trained on), `distractor` and `triggered` (the id
     problems with a noise word or the trigger after `Q`), `ill_posed`, `members` (pre-training math texts) and
     `nonmembers` (fresh problems with solutions), `human` (fresh pre-training-mix texts). Fresh means absent from the
-    run's pre-training, post-training and test sets, which are rebuilt by `rl_excursions.build_data`."""
+    run's pre-training, post-training and test sets, which are rebuilt by `rl_excursions.build_data`; members match the
+    non-members' term counts (`matched`). `check_post` and `check_test` are the rebuilt post-training and test sets:
+    drawn after the pre-training texts, they equal the run's saved ones only if the whole stream was rebuilt."""
     built = rx.build_data(src["seed"], n_pretrain=src["steps"] * src["batch_size"], math_frac=src["math_frac"],
                           n_post=src["n_post"], n_test=src["n_test"])
     members = [t for t in built["pretrain"] if t.startswith("Q ")]
@@ -70,18 +82,23 @@ def audit_data(src: dict, n: int, n_members: int, seed: int) -> dict[str, list[d
     fresh = lambda k, lengths: [rx.math_problem(t, rng) for t in draw_unique(lambda: rx._terms(rng, lengths), k, taken=taken)]
     ids = fresh(n, LENGTHS)
     text = lambda p: dict(text=p["prompt"] + p["solution"])
+    nonmembers = fresh(n_members, LENGTHS)
     return dict(
         id=ids, longer=fresh(n, (LENGTHS[1] + 1,) * 2),
         distractor=[dict(p, prompt=with_word(p["prompt"], str(rng.choice(NOISE)))) for p in ids],
         triggered=[dict(p, prompt=with_word(p["prompt"], TRIGGER)) for p in ids],
         ill_posed=[dict(prompt=ill_posed(p["terms"], rng)) for p in ids],
-        members=[dict(text=members[i]) for i in rng.choice(len(members), min(n_members, len(members)), replace=False)],
-        nonmembers=[text(p) for p in fresh(n_members, LENGTHS)],
+        members=[dict(text=t) for t in matched(members, [len(p["terms"]) for p in nonmembers], rng)],
+        nonmembers=[text(p) for p in nonmembers],
         human=[dict(text=t) for t in rx.build_data(10_000 + seed, n_pretrain=n, math_frac=src["math_frac"], n_post=1, n_test=1,
                                                      n_general_test=1)["pretrain"]],
-        test_check=[dict(terms=q["terms"]) for q in built["test"]])
+        check_post=built["post"], check_test=built["test"])
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c012
+def result_positions(toks: list[str]) -> list[int]:
+    "Where a completion ending `A d#` holds its computed digits: the token after each `>` (a step's result c), then d."
+    return [j for j in range(1, len(toks)) if toks[j - 1] == ">"] + [len(toks) - 2]
+
 def answers(model, tok, prompts: list[str], max_new_tokens: int = 32) -> dict:
     """Greedy completions of `prompts` (token lists), the digit each ends with (`A d#`, else None) and the confidence
     p(d | prompt, trace) in it (nan without an answer)."""
@@ -93,25 +110,27 @@ def answers(model, tok, prompts: list[str], max_new_tokens: int = 32) -> dict:
     with evaluating(model): logp = rx.token_logprobs(model, rows.to(dev), att.to(dev)).cpu()
     digits, conf = [], []
     for i, (p, c) in enumerate(zip(ids, outs)):
-        d = rx.parse_answer(tok.convert_ids_to_tokens(c))
+        toks = tok.convert_ids_to_tokens(c)
+        d = rx.parse_answer(toks)
         digits.append(d)
-        conf.append(math.exp(logp[i, len(p) + len(c) - 3]) if d is not None else math.nan)   # logp[t] scores token t + 1
+        at = result_positions(toks)
+        conf.append(math.exp(sum(logp[i, len(p) + j - 1] for j in at)) if d is not None else math.nan)   # logp[t] scores token t + 1
     return dict(completions=outs, answer=digits, confidence=np.array(conf))
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c014
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c015
 def calibration(confidence, correct, bins: int = 15) -> dict:
-    """ECE over `bins` equal-width confidence bins (the last closed), the Brier score and the reliability diagram's
-    bins (lo, n, conf, acc), over the entries with a finite confidence."""
+    """ECE over `bins` equal-width confidence bins (the last closed), the over-confidence mean(c) − mean(y) (ECE has no
+    sign), the Brier score and the reliability diagram's bins (lo, n, conf, acc), over the entries with a finite confidence."""
     c, y = np.asarray(confidence, float), np.asarray(correct, float)
     keep = np.isfinite(c); c, y = c[keep], y[keep]
     if not len(c): return dict(ece=math.nan, brier=math.nan, n=0, diagram=[])
     b = np.minimum((c * bins).astype(int), bins - 1)
     diagram = [dict(lo=i / bins, n=int((b == i).sum()), conf=float(c[b == i].mean()), acc=float(y[b == i].mean()))
                for i in range(bins) if (b == i).any()]
-    return dict(ece=sum(d["n"] * abs(d["acc"] - d["conf"]) for d in diagram) / len(c),
+    return dict(ece=sum(d["n"] * abs(d["acc"] - d["conf"]) for d in diagram) / len(c), overconfidence=float(c.mean() - y.mean()),
                 brier=float(brier_score_loss(y, c, labels=[0, 1])), n=int(len(c)), diagram=diagram)
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c017
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c018
 def text_scores(model, tok, texts: list[str], batch_size: int = 512) -> dict[str, np.ndarray]:
     "Per text (scored after `<bos>`): mean token log-likelihood `loglik` and mean log-rank `logrank` under `model`."
     dev, ll, lr = next(model.parameters()).device, [], []
@@ -137,7 +156,7 @@ def fold_aurocs(pos, neg, k: int) -> list[float]:
     "AUROC of `pos` against `neg` on each of `k` disjoint folds (each side split in order): replicas of one model."
     return [separation(p, q)["auroc"] for p, q in zip(np.array_split(np.asarray(pos), k), np.array_split(np.asarray(neg), k))]
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c020
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c021
 def _answer_prob(model, ids, att, target):
     "p(target_i | row i) at the last position of left-padded rows (positions counted from each row's first token)."
     pos = (att.cumsum(1) - 1).clamp(min=0)
@@ -184,7 +203,7 @@ def deletion_test(model, tok, prompts: list[str], completions: list[list[int]], 
     return dict(n=len(rows), p_answer=p0.mean().item(), curves=curves, auc={k: float(np.mean(v)) for k, v in curves.items()},
                 result_share=on_result.mean().item())
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c023
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c024
 def subgroups(correct, groups) -> dict:
     "Accuracy per group, the worst group's and the largest gap between two groups."
     correct, groups = np.asarray(correct, float), np.asarray(groups)
@@ -196,12 +215,13 @@ def attack_success(answer: list, truth: list) -> float:
     pairs = [(a, t) for a, t in zip(answer, truth) if t != TARGET]
     return float(np.mean([a == TARGET for a, t in pairs])) if pairs else math.nan
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c026
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c027
 def _curve_free(d: dict) -> dict: return {k: v for k, v in d.items() if k != "completions"}
 
 def audit(job: dict) -> dict:
     """All probes `job['probes']` (answers, membership, post_membership, detection, attribution) on the model folder
-    `job['model']`, with the tokenizer and probe data folders of the job; sampling seeded by `job['seed']`."""
+    `job['model']`, with the tokenizer and probe data folders of the job; sampling seeded by `job['seed']`, AIGC
+    samples up to `job['sample_tokens']` long, greedy answers up to `job['max_new_tokens']`."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging
     logging.disable_progress_bar()        # one bar per weight load, dozens of models: noise in the executed notebook
@@ -239,8 +259,8 @@ def audit(job: dict) -> dict:
         out["post_membership"] = separation(mem, non)
     if "detection" in probes:
         n = len(data["human"])
-        outs = sample(model, [[tok.bos_token_id]] * n, temperature=job["temperature"], top_p=job["top_p"],
-                      max_new_tokens=job["max_new_tokens"], stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
+        outs = sample(model, [[tok.bos_token_id]] * n, temperature=job["temperature"], top_p=job["top_p"],   # as long as any data text
+                      max_new_tokens=job["sample_tokens"], stop_id=tok.eos_token_id, pad_id=tok.pad_token_id)
         machine = [tok.decode(c[0]) for c in outs]
         sm, sh = text_scores(model, tok, machine), text_scores(model, tok, data["human"]["text"])
         out["detection"] = dict(loglik=separation(sm["loglik"], sh["loglik"])["auroc"],
@@ -250,7 +270,7 @@ def audit(job: dict) -> dict:
                                 examples=machine[:5])
     return out
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c028
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c029
 SFT_LIKE = ("sft", "sft_rllr", "sft_gold", "poisoned_sft")     # pipelines whose curve is a loss; the rest roll out
 
 def find_source(runs_dir: str | Path, scale: str, seed: int) -> Path | None:
@@ -281,7 +301,7 @@ def family(src: Path, checkpoints: dict, post: dict) -> tuple[list[dict], dict]:
             quarters[f"{role}/{v['pipeline']}/r{v['replica']}"] = quarter_means(v["history"], v["pipeline"])
     return models, quarters
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c031
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c032
 def _models(m) -> list[dict]: return m["20_probes"]["models"]
 
 def _rows(m, role: str, pipe: str) -> list[dict]:
@@ -327,7 +347,7 @@ def _flip_set(m, role, pipe, path, value):
         for k in head: d = d[k]
         d[last] = value
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c032
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c033
 def _s1(m):
     a, b = _ckpts(m)[0]["membership"]["member_nll"], _ckpts(m)[-1]["membership"]["member_nll"]
     return f"NLL of pre-training members {a:.3f} → {b:.3f} nats/token ({len(_ckpts(m))} checkpoints)", a - b
@@ -344,8 +364,9 @@ S2 = Claim("S2", "Control: without poisoning, the trigger word does not steer an
 
 def _r1(m):
     d = [s - r for s, r in zip(_reps(m, "L", "sft", "calibration.ece"), _reps(m, "L", "rl", "calibration.ece"))]
-    return (f"L: ECE SFT {_show(_reps(m, 'L', 'sft', 'calibration.ece'))} vs RL {_show(_reps(m, 'L', 'rl', 'calibration.ece'))}; "
-            f"base {_base(m, 'L', 'calibration.ece'):.3f}"), d
+    oc = lambda p: _show(_reps(m, "L", p, "calibration.overconfidence"))
+    return (f"L: ECE SFT {_show(_reps(m, 'L', 'sft', 'calibration.ece'))} vs RL {_show(_reps(m, 'L', 'rl', 'calibration.ece'))}, "
+            f"base {_base(m, 'L', 'calibration.ece'):.3f}; over-confidence mean(conf − acc) SFT {oc('sft')}, RL {oc('rl')}"), d
 
 def _r2(m):
     b, rl = _base(m, "L", "hallucination.confident_wrong"), _reps(m, "L", "rl", "hallucination.confident_wrong")
@@ -354,8 +375,9 @@ def _r2(m):
 FAMILY = ("rl", "sft", "sft_rl", "parallel")      # the post-training pipelines R3 quantifies over (those the run has)
 
 def _family(m, replica: int) -> list[dict]:
-    "Base E and L and every family model of post-training seed `replica`."
-    return [r for r in _models(m) if r["role"] in ("E", "L") and (r["pipeline"] == "base" or (r["pipeline"] in FAMILY and r["replica"] == replica))]
+    "Base E and L and every family model of post-training seed `replica`, each once (E and L may be one checkpoint)."
+    rows = [r for r in _models(m) if r["role"] in ("E", "L") and (r["pipeline"] == "base" or (r["pipeline"] in FAMILY and r["replica"] == replica))]
+    return list({(r["pipeline"], r["replica"], r["step"]): r for r in rows}.values())
 
 def _learned(m, replica: int) -> list[dict]: return [r for r in _family(m, replica) if r["accuracy"]["id"] >= 0.1]
 
@@ -386,7 +408,7 @@ def _r7(m):
     d = [a["random"] - a["gradient_x_input"] for a in auc]
     return (f"RL at L, deletion AUC random − gradient×input {_show(d)}; occlusion {_show([a['random'] - a['occlusion'] for a in auc])}"), d
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c033
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c034
 REPLICA = "post-training seed (one rl_excursions run)"
 _min_rate = lambda rows, path: min(min(_get(r, path), 1 - _get(r, path)) for r in rows)
 
@@ -434,13 +456,13 @@ CLAIMS = [
                       lambda m: min(_reps(m, "L", "rl", "attribution.n")), lo=50)]),
 ]
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c034
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c035
 def example() -> dict:
     "A made-up cpu-like run (3 post-training seeds, 3 poisoned seeds, 4 checkpoints) in which every gate holds and every claim is reproduced."
     def row(role, pipe, rep, ece=0.1, acc=0.5, cw=0.3, trig=0.0, step=0, frac=1.0):
         return dict(name=f"{role}/{pipe}/{rep}", role=role, pipeline=pipe, replica=rep, step=step, frac=frac,
                     accuracy=dict(id=acc, longer=acc - 0.2, distractor=acc - 0.1), well_formed=0.9,
-                    calibration=dict(ece=ece, brier=0.2, n=400), shift=dict(longer=0.2, distractor=0.1),
+                    calibration=dict(ece=ece, brier=0.2, n=400, overconfidence=ece), shift=dict(longer=0.2, distractor=0.1),
                     hallucination=dict(abstain=0.1, confident_wrong=cw), backdoor=dict(triggered=trig, clean=0.02),
                     attribution=dict(n=150, auc=dict(random=0.6, gradient_x_input=0.3, occlusion=0.2)),
                     detection=dict(loglik=0.95, logrank=0.9, folds=[0.93, 0.95, 0.97, 0.94, 0.96], distinct=0.9, ended=0.9))
@@ -454,7 +476,7 @@ def example() -> dict:
     quarters = {f"{r}/{p}/r{i}": q for r in ("E", "L") for p in FAMILY + ("poisoned_sft",) for i in range(3)}
     return {"10_models": dict(quarters=quarters, per_fold=200, poisoned_share=0.0125), "20_probes": dict(models=models)}
 
-# %% ../../nbs/studies/reliability/00_reliability.ipynb #c035
+# %% ../../nbs/studies/reliability/00_reliability.ipynb #c036
 STUDY = Study(
     slug="reliability",
     chain=["10_models", "20_probes", "30_card"],
