@@ -95,6 +95,8 @@ FIGURE_CLAIMS = {
                    "interference": ["B4"]},
     "rl_excursions": {"checkpoints": ["S1", "S3"], "regime": ["S3", "A1a", "A1b", "A2", "A4a", "A4b", "A5"],
                       "pipelines": ["S2", "A1a", "A1b", "A2", "A3", "A4a", "A5", "A7"], "along_rl": ["A4b"]},
+    "reliability": {"card": ["R1", "R2", "R3", "R5", "R6", "R7"], "calibration": ["R1"], "membership": ["S1", "R4"],
+                    "backdoor_attribution": ["S2", "R6", "R7"]},
 }
 
 def _interval_text(r: dict) -> str: return f"{r['value']:.3g} [{r['interval'][0]:.3g}, {r['interval'][1]:.3g}]"
@@ -207,7 +209,8 @@ def _straddles(rows: list[dict]) -> list[str]:
 # the figure that carries each study's finding, shown with it in the README and on the landing page
 KEY_FIGURES = {"boomerang": "family.png", "instr_selection": "budget.png", "interp_ood": "scores_vs_ood.png",
                "kerjepa": "probe_by_regulariser.png", "lfc_shortcuts": "accuracy_vs_k.png", "puma": "solve_curves.png",
-               "qttt": "accuracy_vs_length.png", "rare_tasks": "critical_width.png", "rl_excursions": "pipelines.png"}
+               "qttt": "accuracy_vs_length.png", "rare_tasks": "critical_width.png", "rl_excursions": "pipelines.png",
+               "reliability": "card.png"}
 
 def findings_markdown(figures_dir: str | Path | None = None, fig_prefix: str | None = None, myst: bool = False) -> str:
     """What was found, per published study and scale, in sentences generated from its committed claims.json: which
