@@ -233,6 +233,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'ckpt_study/studies/boomerang.py'),
                                               'ckpt_study.studies.boomerang._scale_fam': ( 'studies/boomerang/boomerang.html#_scale_fam',
                                                                                            'ckpt_study/studies/boomerang.py'),
+                                              'ckpt_study.studies.boomerang._separate': ( 'studies/boomerang/boomerang.html#_separate',
+                                                                                          'ckpt_study/studies/boomerang.py'),
                                               'ckpt_study.studies.boomerang._student': ( 'studies/boomerang/boomerang.html#_student',
                                                                                          'ckpt_study/studies/boomerang.py'),
                                               'ckpt_study.studies.boomerang._teacher_ppl': ( 'studies/boomerang/boomerang.html#_teacher_ppl',
