@@ -77,7 +77,7 @@ def verdict_html(verdict: str) -> str:
 
 # slug -> figure stem -> the claims whose data (or whose gate's curve) the figure plots; read off the chain notebooks
 FIGURE_CLAIMS = {
-    "boomerang": {"family": ["B1a", "B1b", "B2a", "B2b", "B3a", "B4a", "B4b"], "last_vs_first": ["B1a", "B1b", "B2a", "B3a", "B4a", "B4b"],
+    "boomerang": {"family": ["B1a", "B1b", "B2a", "B2b", "B3a", "B4a", "B4b", "B5"], "last_vs_first": ["B1a", "B1b", "B2a", "B3a", "B4a", "B4b"],
                   "layer_cosine": ["B3b", "B3c"], "teacher_training": ["S1"]},
     "instr_selection": {"base": ["S1"], "budget": ["A3a", "A3b", "A4a", "A4b", "A6"], "quantiles": ["A1", "A2a", "A2b"],
                         "ot_vs_ce": ["A5a", "A5b"], "composition": ["S2"]},
