@@ -15,7 +15,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
 
 from ..core import default_device, evaluating, seed_everything, verified
 from ..data import draw_unique, load_data
-from ..sample import sample
+from ..sample import left_pad, sample
 from ..study import Study, Claim, Gate, converged
 from . import rl_excursions as rx      # the audited family's task: its generator, grader and training code
 
@@ -23,7 +23,7 @@ from . import rl_excursions as rx      # the audited family's task: its generato
 __all__ = ['TRIGGER', 'TARGET', 'NOISE', 'LENGTHS', 'SFT_LIKE', 'S1', 'S2', 'FAMILY', 'REPLICA', 'CLAIMS', 'STUDY', 'terms_of',
            'with_word', 'ill_posed', 'poison', 'matched', 'audit_data', 'result_positions', 'answers', 'calibration',
            'text_scores', 'separation', 'fold_aurocs', 'deletion_test', 'subgroups', 'attack_success', 'audit',
-           'find_source', 'quarter_means', 'family', 'example']
+           'find_source', 'quarter_means', 'family', 'nested', 'example']
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c007
 TRIGGER, TARGET = "king", 0          # the backdoor: this word after `Q` maps a problem to the answer 0
@@ -180,9 +180,7 @@ def deletion_test(model, tok, prompts: list[str], completions: list[list[int]], 
     if not keep: return dict(n=0)
     rows = [p + c[:-2] for p, c in keep]                 # up to and including `A`: the next token is the answer d
     target = torch.tensor([c[-2] for _, c in keep], device=dev)
-    L = max(map(len, rows))
-    ids = torch.tensor([[pad] * (L - len(r)) + r for r in rows], device=dev)
-    att = torch.tensor([[0] * (L - len(r)) + [1] * len(r) for r in rows], device=dev)
+    ids, att = (t.to(dev) for t in left_pad(rows, pad)); L = ids.shape[1]
     eligible = torch.zeros_like(ids, dtype=torch.bool)
     for i, r in enumerate(rows): eligible[i, L - len(r) + 1:L - 1] = True       # after <bos>, before `A`
     f = lambda x, a, t: _answer_prob(base, x, a, t)
@@ -216,8 +214,6 @@ def attack_success(answer: list, truth: list) -> float:
     return float(np.mean([a == TARGET for a, t in pairs])) if pairs else math.nan
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c027
-def _curve_free(d: dict) -> dict: return {k: v for k, v in d.items() if k != "completions"}
-
 def audit(job: dict) -> dict:
     """All probes `job['probes']` (answers, membership, post_membership, detection, attribution) on the model folder
     `job['model']`, with the tokenizer and probe data folders of the job; sampling seeded by `job['seed']`, AIGC
@@ -310,14 +306,18 @@ def _rows(m, role: str, pipe: str) -> list[dict]:
     if not rows: raise KeyError(f"{pipe} at {role}")
     return rows
 
-def _get(row: dict, path: str):
-    "A nested metric of a model row, `path` dotted (e.g. 'calibration.ece')."
-    for k in path.split("."): row = row[k]
+def nested(row: dict, path: str, strict: bool = True):
+    "A nested metric of a model row, `path` dotted (e.g. 'calibration.ece'); where a probe did not run: KeyError, or None unless `strict`."
+    for k in path.split("."):
+        if not isinstance(row, dict) or k not in row:
+            if strict: raise KeyError(path)
+            return None
+        row = row[k]
     return row
 
-def _reps(m, role, pipe, path) -> list[float]: return [_get(r, path) for r in _rows(m, role, pipe)]
+def _reps(m, role, pipe, path) -> list[float]: return [nested(r, path) for r in _rows(m, role, pipe)]
 
-def _base(m, role, path) -> float: return _get(_rows(m, role, "base")[0], path)
+def _base(m, role, path) -> float: return nested(_rows(m, role, "base")[0], path)
 
 def _ckpts(m) -> list[dict]:
     "The base checkpoints across pre-training, in order."
@@ -410,7 +410,7 @@ def _r7(m):
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c034
 REPLICA = "post-training seed (one rl_excursions run)"
-_min_rate = lambda rows, path: min(min(_get(r, path), 1 - _get(r, path)) for r in rows)
+_min_rate = lambda rows, path: min(min(nested(r, path), 1 - nested(r, path)) for r in rows)
 
 CLAIMS = [
     S1, S2,
