@@ -10,18 +10,20 @@ import numpy as np
 from ..data import draw_unique
 
 # %% auto #0
-__all__ = ['RULES', 'VOCAB', 'HIER', 'PAPER_LR_STEPS', 'PAPER_EXAMPLES', 'ID_FIT', 'OOD_DRIFT', 'MIN_CLASS', 'REGIME', 'EXAMPLES',
-           'FITTED', 'REGIMES', 'STABLE', 'STABLE_ABLATED', 'CLASSES', 'SETTINGS', 'S1', 'CLAIMS', 'STUDY', 'depths',
-           'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string', 'ood_string',
-           'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores', 'encode',
-           'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced', 'population_predict',
-           'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook', 'train_group',
-           'nested_like', 'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
+__all__ = ['RULES', 'RULE_COLOURS', 'VOCAB', 'HIER', 'PAPER_LR_STEPS', 'PAPER_EXAMPLES', 'ID_FIT', 'OOD_DRIFT', 'MIN_CLASS',
+           'REGIME', 'EXAMPLES', 'FITTED', 'REGIMES', 'STABLE', 'STABLE_ABLATED', 'CLASSES', 'SETTINGS', 'S1', 'CLAIMS',
+           'STUDY', 'depths', 'is_balanced', 'equal_count', 'close_probability', 'dyck_word', 'unequal_string',
+           'ood_string', 'sample_length', 'unique_strings', 'dyck_dataset', 'rule_label', 'mixed_depth', 'head_scores',
+           'encode', 'classifier', 'gpt2_logits', 'train_population', 'params_of', 'predict_balanced',
+           'population_predict', 'end_attention', 'model_head_scores', 'uniform_hook', 'mean_patterns', 'mean_hook',
+           'train_group', 'nested_like', 'hyper_features', 'split_aurocs', 'random_splits', 'setting_splits', 'example']
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c005
 def depths(s: str) -> np.ndarray:
-    "The depth after each character: +1 for `(`, −1 for `)`."
-    return np.cumsum(1 - 2 * (np.frombuffer(s.encode(), dtype=np.uint8) == ord(")")))   # bytes, not a Python loop: scores call it per string
+    "The depth after each character: +1 for `(`, −1 for `)`; any other character is refused."
+    b = np.frombuffer(s.encode(), dtype=np.uint8)          # bytes, not a Python loop: scores call it per string
+    if not np.isin(b, (ord("("), ord(")"))).all(): raise ValueError(f"a Dyck-1 string holds only brackets, got {s!r}")
+    return np.cumsum(1 - 2 * (b == ord(")")))
 
 def is_balanced(s: str) -> bool:
     "NESTED: no prefix closes more than it opened, and the counts are equal."
@@ -77,7 +79,10 @@ def dyck_dataset(n_train: int, n_test: int, n: int, seed: int) -> dict[str, list
     return dict(train=half(n_train), id_test=half(n_test), ood_test=[(s, 0) for s in ood])
 
 # %% ../../nbs/studies/interp_ood/00_interp_ood.ipynb #c009
-RULES = ("NESTED", "EQUAL-COUNT", "FIRST-SYMBOL", "OTHER")   # rule_label's answers, in the figures' order and colours
+RULES = ("NESTED", "EQUAL-COUNT", "FIRST-SYMBOL", "OTHER")   # rule_label's answers, in the figures' order
+# one colour per rule in every figure: seaborn's colour-blind blue, orange and green, and grey for OTHER (no rule), so that
+# OTHER is not read as a fourth rule (with the palette's 4th colour, vermilion, it looked like EQUAL-COUNT's orange)
+RULE_COLOURS = dict(zip(RULES, ("#0173b2", "#de8f05", "#029e73", "#949494")))
 
 def rule_label(ood_strings: list[str], predicted_balanced: np.ndarray, hi: float = 0.9, lo: float = 0.1) -> str:
     "NESTED (OOD accuracy ≥ hi), EQUAL-COUNT (≤ lo), FIRST-SYMBOL (the 90/90 rule) or OTHER."
@@ -385,7 +390,7 @@ PAPER_LR_STEPS = 1e-4 * 200_000 / 8       # the paper's first checkpoint: 200K e
 PAPER_EXAMPLES = 200_000                   # ... and the strings seen by then (its one-layer models are past the transient there)
 ID_FIT = 0.99                              # each layer group's mean ID accuracy: the paper's medians are 0.999 at its first checkpoint
 OOD_DRIFT = 0.05                           # half the 0.1 width of the rule bands (≤ 0.1, ≥ 0.9, FIRST-SYMBOL ± 0.1)
-MIN_CLASS = 2                              # models on each side of OOD accuracy 0.8, for ρ and AUROC to speak of NESTED
+MIN_CLASS = 2                              # models on each side of OOD accuracy HIER (0.5), for ρ and AUROC to speak of NESTED
 
 def _lr_steps(m): p = m["10_population"]; return p["lr"] * p["steps"]
 def _examples(m): p = m["10_population"]; return p["steps"] * p["batch_size"]
