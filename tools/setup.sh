@@ -8,5 +8,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # torch first and pinned: with no torch installed, a bare `torch` requirement pulls a multi-GB CUDA build
 .venv/bin/python -m pip show torch >/dev/null 2>&1 || .venv/bin/python -m pip install -q "torch==2.13.0"
-.venv/bin/python -m pip install -q -e ".[dev]"
+# the published environment's versions (tools/constraints.txt says why); pyproject keeps ranges for other uses
+.venv/bin/python -m pip install -q -c tools/constraints.txt -e ".[dev]"
 echo "ckpt_study is set up in .venv (activate with: source .venv/bin/activate)"
