@@ -1,0 +1,129 @@
+"""Benchmarks of the shared loops (#25), each a ratio measured in one run on this machine; not tests.
+
+    python tools/bench_loops.py train OUT.json   # ckpt_study.train.train vs a plain PyTorch loop: tokens/s
+    python tools/bench_loops.py jobs OUT.json    # ckpt_study.jobs.run_jobs with 1 vs 2 workers: jobs/min
+    python tools/bench_loops.py interp OUT.json  # interp_ood's vmapped population step: ms vs models, and compiled
+
+`train`: the model, data, batches (the same `batch_indices`), optimiser (AdamW, betas 0.9/0.95, weight decay 0.1),
+clipping (1.0) and cosine schedule are the same in both loops: `train` as the studies call it (a `datasets`
+dataset as rl_excursions' pre-training, or `TensorBatches`; TensorBoard logging; resume state every tenth; a final
+checkpoint), against a nanoGPT-style loop over one tensor with none of that. Both see identical batches, so their
+final losses must agree (checked): the ratio compares the same computation. The order alternates (plain, train,
+plain, ...) so that drift of the machine hits both; the ratio is of the medians.
+
+`jobs`: four equal CPU-bound jobs (a short pre-training each), run by `run_jobs` with 1 worker (in process, torch's
+threads) and with 2 (spawned processes, one thread each).
+
+`interp`: one step of interp_ood's `train_population` computation (vmapped GPT-2 forward, backward, Adam) on one
+thread, at batch 32, strings ≤ 24, d 32, 2 heads, for several (layers, models); and the same step with the loss under
+`torch.compile`. It tells whether the step is bound by per-op overhead (time flat in the models) or by compute."""
+import sys, json, time, tempfile, platform, statistics
+from pathlib import Path
+import numpy as np, torch, datasets
+from transformers import get_cosine_schedule_with_warmup
+from ckpt_study.models import tiny_llama
+from ckpt_study.train import train, batch_indices, TensorBatches
+from ckpt_study.jobs import run_jobs
+from ckpt_study.core import write_json
+
+VOCAB, T, N = 64, 40, 8192          # rl_excursions' pre-training shapes: vocabulary ≈ 60, 40 tokens, d 64, 2 layers
+STEPS, BATCH, LR, REPS = 300, 64, 1e-3, 3
+
+def data(seed=0) -> torch.Tensor:
+    return torch.randint(3, VOCAB, (N, T), generator=torch.Generator().manual_seed(seed))
+
+def model(): torch.manual_seed(0); return tiny_llama(VOCAB, d_model=64, n_layers=2, n_heads=4, max_len=T)
+
+def plain_loop(ids: torch.Tensor, steps: int) -> tuple[float, float]:
+    "nanoGPT-style: index the tensor, forward, backward, clip, step. Returns (seconds, final loss)."
+    m = model(); m.train()
+    opt = torch.optim.AdamW(m.parameters(), lr=LR, betas=(0.9, 0.95), weight_decay=0.1)
+    sched = get_cosine_schedule_with_warmup(opt, int(np.ceil(0.05 * steps)), steps)
+    t = time.perf_counter()
+    for step in range(steps):
+        x = ids[batch_indices(len(ids), BATCH, step, 0)]
+        loss = m(input_ids=x, attention_mask=torch.ones_like(x), labels=x).loss
+        loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        opt.step(); opt.zero_grad(set_to_none=True); sched.step()
+    return time.perf_counter() - t, float(loss.detach())
+
+def shared_loop(ds, steps: int) -> tuple[float, float, float]:
+    "ckpt_study.train.train as a study calls it. Returns (wall seconds, its own train_seconds, final loss)."
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        r = train(model(), ds, out_dir=out, steps=steps, batch_size=BATCH, lr=LR, desc="bench")   # default logging (every 10 steps and the last)
+        return time.perf_counter() - t, r["train_seconds"], r["history"][-1]["loss"]
+
+def bench_train(out: Path):
+    ids = data()
+    hf = datasets.Dataset.from_dict({"input_ids": ids.numpy(), "attention_mask": np.ones((N, T), dtype=np.int64),
+                                     "labels": ids.numpy()}).with_format("torch")
+    tb = TensorBatches(input_ids=ids, attention_mask=torch.ones_like(ids), labels=ids)
+    rows = {"plain loop": [], "train, datasets.Dataset": [], "train, TensorBatches": []}
+    losses = {}
+    for rep in range(REPS):
+        s, losses["plain loop"] = plain_loop(ids, STEPS); rows["plain loop"].append(dict(wall_s=s))
+        for name, ds in (("train, datasets.Dataset", hf), ("train, TensorBatches", tb)):
+            w, ts, losses[name] = shared_loop(ds, STEPS); rows[name].append(dict(wall_s=w, train_seconds=ts))
+        print(rep, {k: round(v[-1]["wall_s"], 2) for k, v in rows.items()}, flush=True)
+    assert max(losses.values()) - min(losses.values()) < 1e-4, losses     # the same computation in every loop
+    tokens = STEPS * BATCH * T
+    med = {k: statistics.median(r["wall_s"] for r in v) for k, v in rows.items()}
+    res = dict(what=__doc__.split("\n\n")[2].replace("\n", " "), machine=f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+               script="tools/bench_loops.py train", date=time.strftime("%Y-%m-%d"),
+               setup=dict(model="tiny_llama d 64, 2 layers, 4 heads", vocab=VOCAB, tokens_per_row=T, steps=STEPS, batch=BATCH, reps=REPS),
+               final_loss=losses, runs=rows,
+               tokens_per_s={k: tokens / v for k, v in med.items()},
+               ratio_to_plain={k: med["plain loop"] / v for k, v in med.items() if k != "plain loop"},
+               ratio_to_plain_training_only={k: med["plain loop"] / statistics.median(r["train_seconds"] for r in v)
+                                             for k, v in rows.items() if k != "plain loop"})
+    write_json(out, res); print(json.dumps({k: res[k] for k in ("tokens_per_s", "ratio_to_plain", "ratio_to_plain_training_only")}, indent=1))
+
+def pretrain_job(job: dict) -> dict:
+    "One CPU-bound job: the plain loop above for `steps` steps."
+    s, loss = plain_loop(data(job["seed"]), job["steps"])
+    return dict(seconds=s, loss=loss, threads=torch.get_num_threads())
+
+def bench_jobs(out: Path):
+    res = {}
+    for workers in (1, 2, 1, 2):
+        with tempfile.TemporaryDirectory() as d:
+            jobs = [dict(name=f"j{i}", out=f"{d}/j{i}", seed=i, steps=500) for i in range(4)]
+            t = time.perf_counter(); r = run_jobs(pretrain_job, jobs, workers, desc="bench"); s = time.perf_counter() - t
+        res.setdefault(f"{workers} worker{'s' * (workers > 1)}", []).append(dict(wall_s=s, jobs_per_min=60 * len(jobs) / s,
+                                                                                  threads_per_job=r[0]["threads"]))
+        print(workers, round(s, 1), flush=True)
+    med = {k: statistics.median(x["wall_s"] for x in v) for k, v in res.items()}
+    doc = dict(what=__doc__.split("\n\n")[3].replace("\n", " "), machine=f"{platform.machine()}, 2 cpus, torch {torch.__version__}",
+               script="tools/bench_loops.py jobs", date=time.strftime("%Y-%m-%d"), runs=res,
+               jobs_per_min={k: 60 * 4 / v for k, v in med.items()}, speedup_2_over_1=med["1 worker"] / med["2 workers"])
+    write_json(out, doc); print(json.dumps({k: doc[k] for k in ("jobs_per_min", "speedup_2_over_1")}, indent=1))
+
+def bench_interp(out: Path):
+    import torch.nn.functional as F
+    from ckpt_study.studies.interp_ood import classifier, gpt2_logits, encode, dyck_dataset
+    torch.set_num_threads(1)
+    rows = dyck_dataset(4000, 100, 11, 7)["train"]              # data seed 7: no study run uses it
+    ids, end = encode([s for s, _ in rows], 24); y = torch.tensor([l for _, l in rows])
+    res = []
+    for L, M, compiled in [(1, 8, False), (1, 16, False), (2, 4, False), (2, 8, False), (2, 12, False), (1, 8, True), (2, 8, True)]:
+        params, _ = torch.func.stack_module_state([classifier(L, 2, 32, 24, seed=i) for i in range(M)])
+        params = {k: v.detach().requires_grad_() for k, v in params.items()}
+        opt = torch.optim.Adam(params.values(), lr=5e-4)
+        loss = lambda p, i, e, t: torch.func.vmap(lambda p, i, e, t: F.cross_entropy(gpt2_logits(p, i, e, L, 2), t))(p, i, e, t).sum()
+        loss = torch.compile(loss) if compiled else loss
+        g = torch.Generator().manual_seed(0)
+        def step():
+            idx = torch.randint(0, len(rows), (M, 32), generator=g)
+            l = loss(params, ids[idx], end[idx], y[idx]); opt.zero_grad(); l.backward(); opt.step()
+        t = time.perf_counter()
+        for _ in range(20): step()
+        warm = time.perf_counter() - t; t = time.perf_counter()
+        for _ in range(200): step()
+        res.append(dict(layers=L, models=M, compiled=compiled, ms_per_step=5 * (time.perf_counter() - t), warmup_s=warm))
+        print(res[-1], flush=True)
+    write_json(out, dict(what=__doc__.split("\n\n")[4].replace("\n", " "), machine=f"{platform.machine()}, 1 thread, torch {torch.__version__}",
+                         script="tools/bench_loops.py interp", date=time.strftime("%Y-%m-%d"), steps_timed=200, rows=res))
+
+if __name__ == "__main__":
+    {"train": bench_train, "jobs": bench_jobs, "interp": bench_interp}[sys.argv[1]](Path(sys.argv[2]))
