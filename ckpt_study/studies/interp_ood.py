@@ -477,7 +477,7 @@ STUDY = Study(
     params={
         "smoke": {},                       # the chain notebooks' defaults
         "cpu": dict(n_train=40000, n_test=1000, layers=[1, 2], weight_decays=[0.0, 0.01], seeds=4, epochs=5, batch_size=32,
-                    lr=5e-4, workers=2, n_splits=50, speedup_steps=50),
+                    lr=5e-4, workers=2, split_decay=True, n_splits=50, speedup_steps=50),
         "gpu": dict(n_half=19, n_train=200000, n_test=1000, d_model=64, layers=[1, 2, 3], heads=[2, 4],
                     weight_decays=[0.0, 0.001, 0.01], seeds=10, epochs=5, batch_size=128, lr=4e-4, n_splits=50, speedup_steps=50),
     },
