@@ -17,7 +17,7 @@ threads) and with 2 (spawned processes, one thread each).
 `interp`: one step of interp_ood's `train_population` computation (vmapped GPT-2 forward, backward, Adam) on one
 thread, at batch 32, strings ≤ 24, d 32, 2 heads, for several (layers, models); and the same step with the loss under
 `torch.compile`. It tells whether the step is bound by per-op overhead (time flat in the models) or by compute."""
-import sys, json, time, tempfile, platform, statistics
+import os, sys, json, time, tempfile, platform, statistics
 from pathlib import Path
 import numpy as np, torch, datasets
 from transformers import get_cosine_schedule_with_warmup
@@ -94,7 +94,7 @@ def bench_jobs(out: Path):
                                                                                   threads_per_job=r[0]["threads"]))
         print(workers, round(s, 1), flush=True)
     med = {k: statistics.median(x["wall_s"] for x in v) for k, v in res.items()}
-    doc = dict(what=__doc__.split("\n\n")[3].replace("\n", " "), machine=f"{platform.machine()}, 2 cpus, torch {torch.__version__}",
+    doc = dict(what=__doc__.split("\n\n")[3].replace("\n", " "), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
                script="tools/bench_loops.py jobs", date=time.strftime("%Y-%m-%d"), runs=res,
                jobs_per_min={k: 60 * 4 / v for k, v in med.items()}, speedup_2_over_1=med["1 worker"] / med["2 workers"])
     write_json(out, doc); print(json.dumps({k: doc[k] for k in ("jobs_per_min", "speedup_2_over_1")}, indent=1))

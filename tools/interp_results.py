@@ -3,7 +3,8 @@ they are generated, not copied by hand:
 
     python tools/interp_results.py figures/interp_ood/cpu runs/interp_ood/cpu-s0-... runs/interp_ood/cpu-s1-... runs/interp_ood/cpu-s2-...
 """
-import json, re, sys, glob, numpy as np
+import json, re, sys, numpy as np
+from ckpt_study.studies.interp_ood import _by_layers   # the layer groups the convergence gate reads
 claims = json.load(open(sys.argv[1] + '/claims.json')); prov = json.load(open(sys.argv[1] + '/provenance.json'))
 runs = sys.argv[2:]
 def per_seed(r): return r['measured'].split(' | ')
@@ -43,8 +44,8 @@ print('|---|---|---|---|---|')
 for run in runs:
     m = json.load(open(run + '/metrics/10_population.json')); s = json.load(open(run + '/params.json'))['seed']
     cells = []
-    for L in (1, 2):
-        c = np.mean([r['ood_curve'] for r in m['models'] if r['n_layer'] == L], 0)
+    for L, curves in sorted(_by_layers({"10_population": m}, "ood_curve").items()):
+        c = np.mean(curves, 0)
         cells.append(', '.join(f'{c[i]:.2f}' for i in (3, 7, 11, 15)))
     lq = m['last_quarter']
     print(f"| {s} | {cells[0]} | {cells[1]} | {lq['1']['group_mean_moved']:.3f} / {lq['2']['group_mean_moved']:.3f} | "
