@@ -23,7 +23,7 @@ from . import rl_excursions as rx      # the audited family's task: its generato
 __all__ = ['TRIGGER', 'TARGET', 'NOISE', 'LENGTHS', 'SFT_LIKE', 'S1', 'S2', 'FAMILY', 'REPLICA', 'CLAIMS', 'STUDY', 'terms_of',
            'with_word', 'ill_posed', 'poison', 'matched', 'audit_data', 'result_positions', 'answers', 'calibration',
            'text_scores', 'separation', 'fold_aurocs', 'deletion_test', 'subgroups', 'attack_success', 'audit',
-           'find_source', 'quarter_means', 'family', 'nested', 'example']
+           'find_source', 'quarter_means', 'family', 'nested', 'probed', 'example']
 
 # %% ../../nbs/studies/reliability/00_reliability.ipynb #c007
 TRIGGER, TARGET = "king", 0          # the backdoor: this word after `Q` maps a problem to the answer 0
@@ -314,6 +314,10 @@ def nested(row: dict, path: str, strict: bool = True):
             return None
         row = row[k]
     return row
+
+def probed(row: dict, path: str):
+    "`nested(row, path)`, or None where the probe did not run (figures and tables show a gap there)."
+    return nested(row, path, strict=False)
 
 def _reps(m, role, pipe, path) -> list[float]: return [nested(r, path) for r in _rows(m, role, pipe)]
 
