@@ -176,7 +176,8 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
     (L2 inside Adam, `torch.optim.Adam(weight_decay=λ)`, the paper's code), `"decoupled"` shrinks θ_m ← θ_m − lr·λ_m·θ_m
     before each step (AdamW's rule). The trained weights are written back into `models`.
     `probe(params)` (the stacked parameters, under `no_grad`) is called after the steps at `probe_fracs` of training;
-    its results come back as `probes` = [{frac, step, value}] (training itself is unchanged: the probe reads only)."""
+    its results come back as `probes` = [{frac, step, value}] (training itself is unchanged: the probe reads only).
+    With an `accelerator` that logs, the population's mean and largest loss go to TensorBoard at each history point."""
     acc = accelerator or make_accelerator(log=False)
     cfg = models[0].config
     if any(m.config.to_dict() != cfg.to_dict() for m in models): raise ValueError("train_population needs one architecture")
@@ -191,6 +192,7 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
     losses_of = torch.func.vmap(loss_of)
     history, probes, t0 = [], [], time.perf_counter()
     probe_at = {max(1, round(f * steps)): f for f in probe_fracs} if probe is not None else {}
+    if acc.log_with: acc.init_trackers(desc.replace(" ", "_"))
     for step in tqdm(range(steps), desc=desc, leave=False):
         idx = torch.stack([batch_indices(len(data), batch_size, step, s) for s in data_seeds]).to(acc.device)
         losses = losses_of(params, ids[idx], end[idx], y[idx])
@@ -202,10 +204,13 @@ def train_population(models: list, data: list[tuple[str, int]], *, weight_decays
                 if decay == "coupled": v.grad.add_(lam * v)     # every parameter, as Adam(weight_decay) does
                 else: v.mul_(1 - lr * lam)
         opt.step()
-        if (step + 1) % max(1, steps // 20) == 0 or step + 1 == steps: history.append(dict(step=step + 1, loss=losses.tolist()))
+        if (step + 1) % max(1, steps // 20) == 0 or step + 1 == steps:
+            history.append(dict(step=step + 1, loss=losses.tolist()))
+            acc.log({"loss/mean": float(losses.mean()), "loss/max": float(losses.max())}, step=step + 1)   # a no-op without trackers
         if step + 1 in probe_at:
             with torch.no_grad(): probes.append(dict(frac=probe_at[step + 1], step=step + 1, value=probe(params)))
     seconds = time.perf_counter() - t0
+    if acc.log_with: acc.end_training()
     with torch.no_grad():
         for i, m in enumerate(models): m.load_state_dict({k: v[i].cpu() for k, v in params.items()}, strict=False)
     return dict(history=history, seconds=seconds, steps=steps, models=len(models), probes=probes)
@@ -283,7 +288,7 @@ def mean_hook(heads: set[tuple[int, int]], patterns: dict[int, torch.Tensor]):
 def train_group(job: dict) -> dict:
     "Train and score one architecture's models (job: run, n_layer, n_head, d_model, max_len, weight_decays, seeds, seed, steps, batch_size, lr, decay, curve_fracs)."
     from pathlib import Path
-    from ckpt_study.core import save_folder
+    from ckpt_study.core import save_folder, make_accelerator
     from ckpt_study.data import load_data
     run, L, H, max_len = Path(job["run"]), job["n_layer"], job["n_head"], job["max_len"]
     data = load_data(run / "data")
@@ -294,7 +299,9 @@ def train_group(job: dict) -> dict:
     models = [classifier(L, H, job["d_model"], max_len, seed=job["seed"] * 1000 + 10 * L + H + 100 * s) for _, s in grid]
     r = train_population(models, train_rows, weight_decays=[wd for wd, _ in grid],
                          data_seeds=[job["seed"] * 1000 + 100 + s for _, s in grid], steps=job["steps"],
-                         batch_size=job["batch_size"], lr=job["lr"], max_len=max_len, desc=f"L{L} H{H}", decay=job["decay"],
+                         batch_size=job["batch_size"], lr=job["lr"], max_len=max_len, decay=job["decay"],
+                         desc=f"L{L} H{H} wd " + " ".join(f"{w:g}" for w in job["weight_decays"]),   # one TensorBoard run per job
+                         accelerator=make_accelerator(run / "tensorboard"),
                          probe_fracs=job["curve_fracs"],   # OOD and ID accuracy along training: read only, training unchanged
                          probe=lambda p: [(~population_predict(p, ood, max_len, L, H)).float().mean(-1).tolist(),
                                           (population_predict(p, id_x, max_len, L, H) == id_t).float().mean(-1).tolist()])

@@ -470,7 +470,7 @@ def train_job(job: dict) -> dict:
     r = train(model, TensorBatches(clues=clues, solution=solution), out_dir=out, steps=steps, batch_size=job["batch_size"],
               lr=job["lr"], warmup_frac=job["warmup"], weight_decay=0.01, betas=(0.9, 0.999), grad_clip=1.0, checkpoint_fracs=[s / steps for s in at],
               loss_fn=loss_fn, seed=job["seed"], checkpoint_objects=(pool,) if pool else (), desc=job["name"],
-              log_every=max(1, steps // 100), resume_every=every, accelerator=make_accelerator(out / "tensorboard", log=False))
+              log_every=max(1, steps // 100), resume_every=every, accelerator=make_accelerator(out / "tensorboard"))   # TensorBoard: the job's loss every 1% of its steps
     save_folder(out / "final", r["model"].save_pretrained)
     if job["kind"] != "arm":
         ck = {c["step"]: c["path"] for c in r["checkpoints"]}
