@@ -9,6 +9,7 @@ samples, T 0.6, top-p 0.95, batches of 512) and the greedy reverse task (200 pro
 samples from the same seed; `identical` counts its completions equal to `generate`'s (dynamic cache). Seconds are the
 median of 3 calls after one warm-up call; the compiled loop's first call (compilation) is reported apart."""
 import sys, time, platform, statistics
+from functools import partial
 from pathlib import Path
 import torch, datasets, transformers
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
@@ -16,19 +17,6 @@ import ckpt_study.sample as S
 from ckpt_study.core import write_json
 from ckpt_study.train import checkpoint_dirs
 from ckpt_study.studies.rl_excursions import encode_prompts
-
-def hf_static(model, prompts, *, n=1, max_new_tokens, temperature, top_p=1.0, stop_id, pad_id, batch_size=512, **_):
-    "`generate` with `cache_implementation='static'` (the one setting `sample(engine='hf')` leaves at its default)."
-    gc = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=temperature > 0, eos_token_id=stop_id, pad_token_id=pad_id,
-                          num_return_sequences=n, cache_implementation="static",
-                          **(dict(temperature=temperature, top_p=top_p, top_k=0) if temperature > 0 else {}))
-    out, per = [], max(1, batch_size // n)
-    with torch.no_grad():
-        for i in range(0, len(prompts), per):
-            ids, mask = S.left_pad(prompts[i:i + per], pad_id)
-            new = model.generate(input_ids=ids, attention_mask=mask, generation_config=gc)[:, ids.shape[1]:].tolist()
-            out += [[S.cut_at_stop(t, stop_id) for t in new[j * n:(j + 1) * n]] for j in range(len(new) // n)]
-    return out
 
 def timed(f, reps=3):
     "(first call's seconds, median seconds of `reps` more calls, the first call's result), each call from seed 1."
@@ -50,23 +38,22 @@ def main(run: Path, out: Path):
               "evaluation 200x32": dict(prompts=test, n=32, temperature=0.6, top_p=0.95, max_new_tokens=32),
               "greedy 200x1": dict(prompts=rev, n=1, temperature=0, max_new_tokens=12)}
     plain = S.cached_logits
-    engines = {"hf dynamic cache": lambda kw: S.sample(model, engine="hf", **ids, **kw),
-               "hf static cache": lambda kw: hf_static(model, **ids, **kw),
-               "kv (ours)": lambda kw: S.sample(model, engine="kv", **ids, **kw),
-               "kv (ours), step compiled": lambda kw: S.sample(model, engine="kv", **ids, **kw)}
+    engines = {"hf dynamic cache": "hf", "hf static cache": "hf", "kv (ours)": "kv", "kv (ours), step compiled": "kv"}
     rows = []
     for shape, kw in shapes.items():
         ref = None
-        for name, f in engines.items():
+        for name, engine in engines.items():
             S.cached_logits = torch.compile(plain, dynamic=True) if "compiled" in name else plain
+            # `sample(engine="hf")` with the one setting it leaves at its default: the cache
+            S.GenerationConfig = partial(GenerationConfig, cache_implementation="static") if "static" in name else GenerationConfig
             torch._dynamo.reset()
-            first, sec, res = timed(lambda: f(kw))
+            first, sec, res = timed(lambda: S.sample(model, engine=engine, **ids, **kw))
             ref = ref or res
             same = sum(a == b for xs, ys in zip(ref, res) for a, b in zip(xs, ys))
             rows.append(dict(shape=shape, engine=name, seconds=sec, first_call_seconds=first,
                              identical=f"{same}/{sum(map(len, ref))}"))
             print(f"{shape:>18} | {name:<26} | {sec:7.3f} s | first {first:6.2f} s | identical {rows[-1]['identical']}", flush=True)
-        S.cached_logits = plain
+        S.cached_logits, S.GenerationConfig = plain, GenerationConfig
         base = next(r["seconds"] for r in rows if r["shape"] == shape and r["engine"] == "hf dynamic cache")
         for r in rows:
             if r["shape"] == shape: r["speedup_vs_hf_dynamic"] = base / r["seconds"]
