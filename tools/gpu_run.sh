@@ -7,10 +7,6 @@
 #        WHEELS (a folder of wheels for what the machine lacks, default .whl), PYTHON (default python3)
 set -euo pipefail
 slug=${1:?usage: tools/gpu_run.sh SLUG [ARCHIVE]}
-case "$slug" in rl_excursions|reliability)    # their sampler would skip accelerate's bf16 autocast on a GPU
-    echo "gpu_run.sh: $slug is refused until ckpt_study.sample's KV-cache loop runs under accelerate's autocast (nbs/05_sample.ipynb, Known limits)" >&2
-    exit 2;;
-esac
 archive=$(realpath -m "${2:-${OUT:-.}/gpu-$slug.tar.gz}")      # where the caller means, before the cd below
 cd "$(dirname "$0")/.."
 scale=${SCALE:-gpu} seeds=(${SEEDS:-0 1 2}) limit=${LIMIT:-480} wheels=${WHEELS:-.whl} py=${PYTHON:-python3}
