@@ -699,6 +699,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                             'ckpt_study/studies/kerjepa.py'),
                                             'ckpt_study.studies.kerjepa.example': ( 'studies/kerjepa/kerjepa.html#example',
                                                                                     'ckpt_study/studies/kerjepa.py'),
+                                            'ckpt_study.studies.kerjepa.expected_range': ( 'studies/kerjepa/kerjepa.html#expected_range',
+                                                                                           'ckpt_study/studies/kerjepa.py'),
                                             'ckpt_study.studies.kerjepa.gaussian_mmd': ( 'studies/kerjepa/kerjepa.html#gaussian_mmd',
                                                                                          'ckpt_study/studies/kerjepa.py'),
                                             'ckpt_study.studies.kerjepa.gaussian_score': ( 'studies/kerjepa/kerjepa.html#gaussian_score',
