@@ -27,6 +27,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'ckpt_study.cli.expected_seconds': ('cli.html#expected_seconds', 'ckpt_study/cli.py'),
                                 'ckpt_study.cli.main': ('cli.html#main', 'ckpt_study/cli.py'),
                                 'ckpt_study.cli.parser': ('cli.html#parser', 'ckpt_study/cli.py'),
+                                'ckpt_study.cli.quiet_kernels': ('cli.html#quiet_kernels', 'ckpt_study/cli.py'),
                                 'ckpt_study.cli.run_order': ('cli.html#run_order', 'ckpt_study/cli.py'),
                                 'ckpt_study.cli.tally_markdown': ('cli.html#tally_markdown', 'ckpt_study/cli.py')},
             'ckpt_study.core': { 'ckpt_study.core.CorruptFile': ('core.html#corruptfile', 'ckpt_study/core.py'),

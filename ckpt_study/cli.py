@@ -5,7 +5,7 @@ before anything runs, with one line on stderr and exit status 2."""
 
 # %% ../nbs/09_cli.ipynb #c002
 from __future__ import annotations
-import argparse, sys, time
+import argparse, os, sys, time
 
 import numpy as np
 
@@ -16,8 +16,8 @@ from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain
                                  scorecard_markdown, claims_table, read_json, declared, resolve, compare_runs, evaluate_runs)
 
 # %% auto #0
-__all__ = ['parser', 'expected_seconds', 'StepClock', 'cmd_list', 'run_order', 'cmd_run', 'tally_markdown', 'cmd_report',
-           'cmd_compare', 'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
+__all__ = ['KERNEL_WARNINGS', 'parser', 'expected_seconds', 'StepClock', 'cmd_list', 'run_order', 'quiet_kernels', 'cmd_run',
+           'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
 
 # %% ../nbs/09_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -128,8 +128,18 @@ def run_order(studies: dict[str, Study]) -> list[Study]:
     reliability, which audits its runs, finds them; a study not in `PAPERS` last."""
     return sorted(studies.values(), key=lambda st: (list(PAPERS).index(st.slug) if st.slug in PAPERS else len(PAPERS), st.slug))
 
+KERNEL_WARNINGS = "ignore:IProgress not found"
+
+def quiet_kernels() -> None:
+    """Add `KERNEL_WARNINGS` to `PYTHONWARNINGS`, which the chain's kernels inherit: without ipywidgets, tqdm's notebook
+    bar warns "IProgress not found" and falls back to its text bar, and that warning would sit in every executed
+    notebook. Other warnings still show."""
+    have = os.environ.get("PYTHONWARNINGS", "")
+    if KERNEL_WARNINGS not in have.split(","): os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [have, KERNEL_WARNINGS]))
+
 def cmd_run(args) -> None:
     settings = load_settings()
+    quiet_kernels()
     studies = run_order(all_studies()) if args.study == "all" else [get_study(args.study)]
     try: scale = resolve_scale(settings.default_scale if args.scale is None else args.scale)
     except ValueError as e: raise UsageError(str(e)) from None
