@@ -15,19 +15,19 @@ import torch
 import torch.nn as nn
 from scipy import integrate, special
 from scipy.stats import spearmanr
-from transformers import PretrainedConfig, PreTrainedModel
+from transformers import PretrainedConfig, PreTrainedModel, ViTConfig, ViTModel
 
 from ..study import Claim, Gate, Study, converged, holds
 
 # %% auto #0
-__all__ = ['SQRT2PI', 'SCORES', 'REGULARISERS', 'JITTER', 'PROBE_FRACS', 'CHANCE', 'SETTLED', 'COLLAPSE_RATIO', 'SPREAD',
-           'LEJEPA', 'BASE_DIM', 'S1', 'S2', 'LEARNS', 'COLLAPSES', 'QUAD', 'MATH_SCALES', 'CLAIMS', 'BASE_VARIANTS',
-           'DIM_VARIANTS', 'CPU', 'STUDY', 'ep_integrand', 'epps_pulley_exact', 'epps_pulley_mmd', 'epps_pulley',
-           'random_slices', 'sigreg', 'beta_nodes', 'kappa', 'kappa_tail', 'sq_dists', 'analytic_sigreg',
+__all__ = ['SQRT2PI', 'SCORES', 'REGULARISERS', 'JITTER', 'ENCODERS', 'PROBE_FRACS', 'CHANCE', 'SETTLED', 'COLLAPSE_RATIO',
+           'SPREAD', 'LEJEPA', 'BASE_DIM', 'S1', 'S2', 'LEARNS', 'COLLAPSES', 'QUAD', 'MATH_SCALES', 'CLAIMS',
+           'BASE_VARIANTS', 'DIM_VARIANTS', 'CPU', 'STUDY', 'ep_integrand', 'epps_pulley_exact', 'epps_pulley_mmd',
+           'epps_pulley', 'random_slices', 'sigreg', 'beta_nodes', 'kappa', 'kappa_tail', 'sq_dists', 'analytic_sigreg',
            'gaussian_mmd', 'gaussian_score', 'laplace_score', 'student_t_score', 'ksd_imq', 'regulariser',
-           'prediction_loss', 'lejepa_loss', 'digit_views', 'JEPAConfig', 'JEPAModel', 'effective_rank', 'roughness',
-           'jittered', 'digits_split', 'embed', 'linear_probe', 'parse_variant', 'train_variant', 'slicing_error',
-           'gradient_cosine', 'anisotropic_sample', 'expected_range', 'example']
+           'prediction_loss', 'lejepa_loss', 'digit_views', 'JEPAConfig', 'vit_config', 'ViTEncoder', 'JEPAModel',
+           'effective_rank', 'roughness', 'jittered', 'digits_split', 'embed', 'linear_probe', 'parse_variant',
+           'train_variant', 'slicing_error', 'gradient_cosine', 'anisotropic_sample', 'expected_range', 'example']
 
 # %% ../../nbs/studies/kerjepa/00_kerjepa.ipynb #c005
 SQRT2PI = math.sqrt(2 * math.pi)
@@ -195,22 +195,45 @@ def digit_views(x: torch.Tensor, V: int, generator: torch.Generator | None = Non
     return out.reshape(V, B, S * S)
 
 # %% ../../nbs/studies/kerjepa/00_kerjepa.ipynb #c028
+ENCODERS = ("mlp", "vit")
+
 class JEPAConfig(PretrainedConfig):
     model_type = "kerjepa_mlp"
-    def __init__(self, in_dim: int = 64, hidden: int = 256, proj_dim: int = 128, **kw):
-        self.in_dim, self.hidden, self.proj_dim = in_dim, hidden, proj_dim
+    def __init__(self, in_dim: int = 64, hidden: int = 256, proj_dim: int = 128, encoder: str = "mlp", patch: int = 4,
+                 layers: int = 6, heads: int = 3, **kw):
+        if encoder not in ENCODERS: raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}")
+        self.in_dim, self.hidden, self.proj_dim, self.encoder = in_dim, hidden, proj_dim, encoder
+        self.patch, self.layers, self.heads = patch, layers, heads     # the ViT's; the MLP ignores them
         super().__init__(**kw)
+
+def vit_config(c: JEPAConfig) -> ViTConfig:
+    "The ViT encoder of `c`: a square single-channel image of `in_dim` pixels cut into patch × patch tokens, width `hidden`."
+    side = math.isqrt(c.in_dim)
+    if side * side != c.in_dim or side % c.patch: raise ValueError(f"a ViT needs a square image divisible by patch {c.patch}, got {c.in_dim} pixels")
+    return ViTConfig(image_size=side, patch_size=c.patch, num_channels=1, hidden_size=c.hidden, num_hidden_layers=c.layers,
+                     num_attention_heads=c.heads, intermediate_size=4 * c.hidden, hidden_dropout_prob=0.0,
+                     attention_probs_dropout_prob=0.0)
+
+class ViTEncoder(nn.Module):
+    "`ViTModel` on flat images: (B, side²) → the class token after the final LayerNorm, (B, hidden)."
+    def __init__(self, config: ViTConfig):
+        super().__init__()
+        self.side, self.vit = config.image_size, ViTModel(config, add_pooling_layer=False)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.vit(pixel_values=x.view(-1, 1, self.side, self.side)).last_hidden_state[:, 0]
 
 def _block(i: int, o: int) -> list[nn.Module]: return [nn.Linear(i, o), nn.BatchNorm1d(o), nn.GELU()]
 
 class JEPAModel(PreTrainedModel):
-    """The encoder f: in_dim → hidden → hidden (BatchNorm, GELU) and the projector hidden → hidden → proj_dim; the probe
+    """The encoder f: in_dim → hidden → hidden (BatchNorm, GELU), or a ViT of width hidden, and the projector
+    hidden → hidden → proj_dim; the probe
     reads the encoder, the regulariser the projector. A `transformers` model: `save_pretrained` writes safetensors."""
     config_class = JEPAConfig
     def __init__(self, config: JEPAConfig):
         super().__init__(config)
         c = config
-        self.encoder = nn.Sequential(*_block(c.in_dim, c.hidden), *_block(c.hidden, c.hidden))
+        self.encoder = (ViTEncoder(vit_config(c)) if c.encoder == "vit"
+                        else nn.Sequential(*_block(c.in_dim, c.hidden), *_block(c.hidden, c.hidden)))
         self.projector = nn.Sequential(*_block(c.hidden, c.hidden), nn.Linear(c.hidden, c.proj_dim))
         self.post_init()
     def _init_weights(self, module): pass          # torch's default initialisation, drawn from the seeded RNG
@@ -290,7 +313,8 @@ def train_variant(job: dict) -> dict:
     lam = 0.0 if name == "none" else job["lam"]
     seed_everything(job["seed"])
     data = digits_split()
-    model = JEPAModel(JEPAConfig(in_dim=data["x_train"].shape[1], proj_dim=dp))
+    vit = job.get("encoder", "mlp") == "vit"       # the spec's gpu ViT: width 192
+    model = JEPAModel(JEPAConfig(in_dim=data["x_train"].shape[1], proj_dim=dp, **(dict(encoder="vit", hidden=192) if vit else {})))
     probe_init = linear_probe(model, data)
     omega = regulariser(name, slices)
     def loss_fn(m, batch):
@@ -585,7 +609,8 @@ STUDY = Study(
     summary="Is LeJEPA's SIGReg a sliced MMD whose infinite-slice limit is a closed-form heavy-tailed kernel, and do the "
             "analytic and unsliced kernel regularisers (MMD, KSD) train SSL encoders as well or better?",
     params={"smoke": {}, "cpu": CPU,
-            "gpu": dict(CPU, variants=CPU["variants"] + ["sigreg1024@16", "sigreg1024@1024", "sigreg1024@128"], steps=1500)},
+            "gpu": dict(CPU, variants=CPU["variants"] + ["sigreg1024@16", "sigreg1024@1024", "sigreg1024@128"], steps=1500,
+                        encoder="vit")},
     smoke_holds=("S1",),
     example=example,
 )
