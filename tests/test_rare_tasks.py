@@ -1,5 +1,5 @@
-"""The rare_tasks smoke chain end to end: the width sweep's students (saved as safetensors), the injection runs,
-figures and claims; and the batched training against a student trained alone."""
+"""The rare_tasks smoke chain end to end: the width sweep's students (saved as safetensors), the injection runs, the
+sparse-parity sweep, figures and claims; and the batched training against a student trained alone."""
 import numpy as np
 import pytest
 import torch
@@ -40,7 +40,7 @@ def test_injection_and_claims(smoke_run):
     for r in inj["students"]:
         assert len(r["retained_before"]) == len(r["retained_after"]) == 5 and np.isfinite(r["retained_slope"])
     check_figures(smoke_run / "figures", ["allocation.png", "critical_width.png", "injection.png", "interference.png",
-                                          "r2_vs_width.png"])
+                                          "parity_allocation.png", "parity_heatmap.png", "r2_vs_width.png"])
     doc = read_json(smoke_run / "claims.json")
     claims = {c["id"]: c for c in doc["rows"]}
     assert doc["study"] == "rare_tasks" and list(claims) == [c.id for c in STUDY.claims]
@@ -48,6 +48,16 @@ def test_injection_and_claims(smoke_run):
         assert claims[c.id]["verdict"] in VERDICTS
         if "smoke" not in c.scales: assert claims[c.id]["verdict"] == "not tested at this scale"
     assert claims["S1"]["verdict"] == "reproduced", claims["S1"]
+    assert claims["S2"]["verdict"] == "reproduced", claims["S2"]
+
+
+def test_parity_sweep(smoke_run):
+    "The smoke parity sweep: every width's accuracy per subtask, curves, and an allocation that counts every neuron."
+    (r,) = read_json(smoke_run / "metrics" / "30_parity.json")["replicas"]
+    assert r["widths"] == [8, 32, 128] and np.shape(r["acc"]) == (3, 8) and np.shape(r["curves"])[:2] == (3, 8)
+    assert [sum(a) for a in r["allocation"]] == r["widths"]                    # every trained neuron has a subtask
+    acc = np.array(r["acc"])
+    assert (acc[-1] >= 0.9).sum() > (acc[0] >= 0.9).sum()                     # the widest solves more subtasks
 
 
 def test_population_is_each_student_alone():

@@ -16,12 +16,15 @@ from ..core import make_accelerator
 from ..study import Claim, Gate, Study, converged, holds
 
 # %% auto #0
-__all__ = ['K_TASKS', 'SUBSPACE', 'COMPLEXITY', 'ACTIVATIONS', 'ONSET', 'SETTLED', 'OVERLAP_TOL', 'SAWTOOTH', 'SMALL', 'LARGE',
-           'LEARNED', 'SWEEP_SETTLED', 'LEARNED_SETTLED', 'S1', 'SAWTOOTH_GATE', 'RARE_ONSETS', 'CLAIMS', 'WIDTHS',
-           'CPU', 'STUDY', 'zipf_frequencies', 'task_spectra', 'boost_rare', 'orthonormal', 'task_mixture',
-           'task_covariances', 'utilities', 'utility_matrix', 'top_eigenspace', 'critical_width', 'predicted_onset',
-           'learned_span', 'learned_directions', 'retained_signal', 'allocation', 'utility_overlap', 'onset_width',
-           'injection_schedule', 'task_examples', 'student_forward', 'per_task_errors', 'train_students', 'example']
+__all__ = ['K_TASKS', 'SUBSPACE', 'COMPLEXITY', 'ACTIVATIONS', 'PARITY_SIZES', 'ONSET', 'SETTLED', 'OVERLAP_TOL', 'SAWTOOTH',
+           'SMALL', 'LARGE', 'LEARNED', 'PARITY_LEARNED', 'SWEEP_SETTLED', 'LEARNED_SETTLED', 'S1', 'SAWTOOTH_GATE',
+           'RARE_ONSETS', 'S2', 'PARITY_GATES', 'CLAIMS', 'WIDTHS', 'GPU_PARITY', 'CPU', 'STUDY', 'zipf_frequencies',
+           'task_spectra', 'boost_rare', 'orthonormal', 'task_mixture', 'task_covariances', 'utilities',
+           'utility_matrix', 'top_eigenspace', 'critical_width', 'predicted_onset', 'learned_span',
+           'learned_directions', 'retained_signal', 'allocation', 'utility_overlap', 'onset_width',
+           'injection_schedule', 'task_examples', 'student_forward', 'per_task_errors', 'train_students',
+           'parity_tasks', 'parity_examples', 'parity_forward', 'train_parity', 'neuron_assignment',
+           'parity_allocation', 'example']
 
 # %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c005
 K_TASKS, SUBSPACE = 6, 8
@@ -277,6 +280,85 @@ def train_students(models: list[dict], mixes: list[dict], *, steps: int, batch_s
     return dict(evals=evals, grads=grads, seconds=seconds, steps=steps, models=M,
                 W=(W * mask[..., None]).detach().cpu().numpy(), H=(H * mask[:, None]).detach().cpu().numpy())
 
+# %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c022b
+PARITY_SIZES = (2, 3, 4)   # |S_k|: a subtask's complexity
+
+def parity_tasks(seed: int, K: int = 32, n: int = 64, sizes=PARITY_SIZES, zipf: float = 1.3) -> dict:
+    """Multitask sparse parity (Michaud et al.'s design, the study's nonlinear analogue): subtask k is the parity of a
+    fixed subset S_k of n data bits, |S_k| drawn uniformly from `sizes`, and is asked with frequency π_k ∝ k^{−zipf}.
+    `S` (K, n) marks each subset."""
+    if not (1 <= min(sizes) and max(sizes) <= n): raise ValueError(f"subset sizes {sizes} must lie in [1, {n}]")
+    rng = np.random.default_rng(seed)
+    size = rng.choice(np.asarray(sizes), K)
+    S = np.zeros((K, n), bool)
+    for k in range(K): S[k, rng.choice(n, size[k], replace=False)] = True
+    return dict(S=S, size=size, pi=zipf_frequencies(K, zipf))
+
+def parity_examples(S: torch.Tensor, tasks: torch.Tensor, gen) -> tuple[torch.Tensor, torch.Tensor]:
+    """x = [one-hot(k) ; b] with b uniform on {0, 1}ⁿ, and y = Σ_{i∈S_k} b_i mod 2, for subtasks `tasks` (B,) of the
+    subsets `S` (K, n): x (B, K + n), y (B,)."""
+    K, n = S.shape
+    b = torch.randint(0, 2, (len(tasks), n), generator=gen, device=tasks.device).float()
+    return torch.cat([torch.nn.functional.one_hot(tasks, K).float(), b], 1), (b * S[tasks]).sum(1) % 2
+
+def parity_forward(W: torch.Tensor, c: torch.Tensor, H: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    "The logit H · ReLU(W x + c) of M one-hidden-layer MLPs at once on shared inputs: W (M, N, d), c and H (M, N), x (B, d) → (M, B)."
+    return torch.einsum("mn,mbn->mb", H, torch.relu(torch.einsum("mnd,bd->mbn", W, x) + c[:, None]))
+
+def train_parity(widths: list[int], tasks: dict, *, steps: int, batch_size: int, lr: float, seed: int, eval_every: int = 500,
+                 n_eval: int = 512, accelerator=None, desc: str = "parity") -> dict:
+    """One-hidden-layer ReLU MLPs of every width in `widths` trained at once on the stream of `tasks` (every width sees
+    the same batches; W, c, H padded to the largest width, the padding held at 0 by a mask), binary cross-entropy,
+    Adam, cosine schedule to 0, through `accelerate`. Every `eval_every` steps each subtask's accuracy on fixed
+    held-out examples. Returns the accuracy curves (evals, each (M, K)), the final masked W and the seconds."""
+    acc = accelerator or make_accelerator(log=False)
+    dev, M, n_max = acc.device, len(widths), max(widths)
+    gen = torch.Generator(device=dev).manual_seed(seed)
+    S = torch.tensor(tasks["S"], device=dev)
+    K, d = S.shape[0], S.shape[0] + S.shape[1]
+    wt = torch.tensor(widths, device=dev)
+    mask = (torch.arange(n_max, device=dev)[None] < wt[:, None]).float()
+    W = (torch.randn(M, n_max, d, generator=gen, device=dev) / math.sqrt(d) * mask[..., None]).requires_grad_()
+    c = torch.zeros(M, n_max, device=dev, requires_grad=True)
+    H = (torch.randn(M, n_max, generator=gen, device=dev) / wt.float().sqrt()[:, None] * mask).requires_grad_()
+    opt = torch.optim.Adam([W, c, H], lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
+    pi = torch.tensor(tasks["pi"], dtype=torch.float32, device=dev)
+    xe, ye = parity_examples(S, torch.arange(K, device=dev).repeat_interleave(n_eval), gen)
+    params = lambda: (W * mask[..., None], c * mask, H * mask)
+    evals, t0 = [], time.perf_counter()
+
+    def evaluate(step):
+        with torch.no_grad():
+            right = ((parity_forward(*params(), xe) > 0).float() == ye).float()
+        evals.append(dict(step=step, acc=right.reshape(M, K, n_eval).mean(-1).cpu().numpy().round(4).tolist()))
+
+    evaluate(0)
+    for step in tqdm(range(steps), desc=desc, leave=False):
+        x, y = parity_examples(S, torch.multinomial(pi, batch_size, replacement=True, generator=gen), gen)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(parity_forward(*params(), x), y.expand(M, -1), reduction="none")
+        opt.zero_grad(set_to_none=True)
+        acc.backward(loss.mean(1).sum())         # the MLPs share no parameter: each gets its own gradient
+        opt.step(); sched.step()
+        if (step + 1) % eval_every == 0 or step + 1 == steps: evaluate(step + 1)
+    return dict(evals=evals, W=params()[0].detach().cpu().numpy(), seconds=time.perf_counter() - t0, steps=steps)
+
+def neuron_assignment(W: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Each neuron's subtask: neuron n belongs to the k maximising Σ_{i∈S_k∪ctrl_k} |W_{n,i}| / Σ_i |W_{n,i}| (inputs
+    ordered [control bits ; data bits]); −1 for a neuron without weights (padding). W (N, K + n) → (N,)."""
+    K = S.shape[0]
+    A = np.abs(W)
+    member = np.concatenate([np.eye(K, dtype=bool), S], 1)        # subtask k's control bit and its data bits
+    total = A.sum(1)
+    out = (A @ member.T / np.maximum(total, 1e-30)[:, None]).argmax(1)
+    out[total == 0] = -1
+    return out
+
+def parity_allocation(W: np.ndarray, S: np.ndarray) -> np.ndarray:
+    "A_k(N): how many of a width-N MLP's neurons belong to each subtask (`neuron_assignment`), (K,)."
+    a = neuron_assignment(W, S)
+    return np.bincount(a[a >= 0], minlength=S.shape[0])
+
 # %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c024
 ONSET = 0.5           # an onset: the width where a curve over widths first reaches ½ of its largest value
 
@@ -392,6 +474,43 @@ def _rare_learned(m) -> float:
     "The rare task's largest R² over widths, the smallest over replicas and both frequencies (B6 needs both onsets)."
     return min(max(r["r2"][-1] for r in g) for f in (1.0, 2.0) for g in _by_replica(_students(m, "overlap", "identity", f)).values())
 
+PARITY_LEARNED = 0.9  # a parity subtask is solved at accuracy ≥ 0.9 (chance 0.5)
+
+def _parity(m) -> list[dict]:
+    rs = m["30_parity"]["replicas"]
+    if not rs: raise KeyError("parity replicas")
+    return rs
+
+def _parity_onsets(r: dict) -> list[float]:
+    "Each subtask's onset: the narrowest width that solves it, censored at twice the widest when none does."
+    w, acc = r["widths"], np.asarray(r["acc"])
+    return [next((x for x, a in zip(w, acc[:, k]) if a >= PARITY_LEARNED), 2.0 * w[-1]) for k in range(acc.shape[1])]
+
+def _s2(m):
+    eff = [float(np.asarray(r["acc"])[-1, 0]) for r in _parity(m)]
+    return f"the widest MLP's accuracy on the most frequent parity subtask: {_fmt(eff)}", eff
+
+def _p2(m):
+    eff = [float(spearmanr(np.arange(len(o)), o).statistic) for o in map(_parity_onsets, _parity(m))]
+    return f"Spearman ρ(frequency rank, width that solves the subtask) over subtasks: {_fmt(eff)}", eff
+
+def _frequent_share(r: dict) -> np.ndarray:
+    "Per width, the share of assigned neurons that belong to the most frequent quarter of the subtasks."
+    a = np.asarray(r["allocation"], float)
+    return a[:, :max(1, a.shape[1] // 4)].sum(1) / a.sum(1)
+
+def _p3(m):
+    eff = [float(spearmanr(r["widths"], _frequent_share(r)).statistic) for r in _parity(m)]
+    return f"Spearman ρ(width, share of neurons on the most frequent quarter of subtasks): {_fmt(eff)}", eff
+
+def _parity_curves(m) -> list:
+    return [c for r in _parity(m) for per_width in r["curves"] for c in per_width]
+
+def _parity_spread(m) -> float:
+    "Subtasks the widest MLP solves beyond the narrowest's, the fewest over replicas."
+    return float(min((np.asarray(r["acc"])[-1] >= PARITY_LEARNED).sum() - (np.asarray(r["acc"])[0] >= PARITY_LEARNED).sum()
+                     for r in _parity(m)))
+
 # %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c025
 def _flip_s1(m):
     for r in _students(m, "overlap", "identity"): r["r2"] = [0.5] * len(r["r2"])
@@ -418,6 +537,15 @@ def _flip_b5b(m):
     for g in _injection(m).values():
         for r in g: r["retained_slope"] = -0.01
 
+def _flip_s2(m):
+    for r in _parity(m): r["acc"] = [[0.5] * len(a) for a in r["acc"]]
+
+def _flip_p2(m):                     # the rarest subtasks solved at the narrowest widths
+    for r in _parity(m): r["acc"] = [a[::-1] for a in r["acc"]]
+
+def _flip_p3(m):                     # the frequent subtasks' share grows with width
+    for r in _parity(m): r["allocation"] = r["allocation"][::-1]
+
 def _flip_b6(m):                     # doubling π_r moves the rare onset to larger widths
     a, b = _students(m, "overlap", "identity", 1.0), _students(m, "overlap", "identity", 2.0)
     for x, y in zip(a, b): x["r2"], y["r2"] = y["r2"], x["r2"]
@@ -436,8 +564,13 @@ SAWTOOTH_GATE = Gate(f"measurable: R²_r falls ≥ {SAWTOOTH:g} between injectio
 RARE_ONSETS = Gate(f"measurable: the rare task's R² reaches {LEARNED:g} at some width, at π_r and 2π_r (both onsets defined)",
                    _rare_learned, lo=LEARNED)
 
+S2 = Claim("S2", f"Parity training learns: the widest MLP solves the most frequent subtask (accuracy ≥ {PARITY_LEARNED:g})", "–",
+           _s2, ">=", PARITY_LEARNED, kind="sanity", flip=_flip_s2, scales=("smoke", "gpu"))
+
+PARITY_GATES = [converged("every subtask's accuracy at every width", _parity_curves, SETTLED), holds(S2)]
+
 CLAIMS = [
-    S1,
+    S1, S2,
     Claim("B1", "Width is spent in utility order: the identity student's span holds the top-N utility of "
           "M = Σ π_k C_k, Tr(P_U M) / Σ_(i≤N) μ_i averaged over widths ≥ 0.9 (orthogonal blocks, where Thm 4 is exact)",
           "Thm 4 / Cor. 5: spans the top-N eigenspace", _b1, ">=", OVERLAP_TOL, flip=_flip_b1,
@@ -465,6 +598,13 @@ CLAIMS = [
           "overlap, identity)", "qualitative", _b6, ">", 0, flip=_flip_b6,
           gates=[SWEEP_SETTLED("the overlap identity students at π_r and 2π_r", ("overlap", "identity", 1.0),
                                ("overlap", "identity", 2.0)), RARE_ONSETS, holds(S1)]),
+    Claim("P2", "B2 on sparse parity: rarer subtasks are solved only at larger widths (Spearman ρ over subtasks of "
+          "frequency rank and the narrowest width that solves the subtask > 0)", "only large OLMo learn 0.25% tasks",
+          _p2, ">", 0, flip=_flip_p2, scales=("gpu",), gates=[*PARITY_GATES,
+          Gate("measurable: the widest MLP solves at least one subtask more than the narrowest", _parity_spread, lo=1)]),
+    Claim("P3", "B3 on sparse parity: neurons go to frequent subtasks first (the share of neurons on the most frequent "
+          "quarter of subtasks falls with width: Spearman ρ < 0)", "small models allocate to frequent/simple tasks",
+          _p3, "<", 0, flip=_flip_p3, scales=("gpu",), gates=PARITY_GATES),
 ]
 
 # %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c027
@@ -482,18 +622,24 @@ def example() -> dict:
                 for a in ACTIVATIONS for w in widths]
     inj = [dict(width=w, replica=0, g_common=1.0 / w, cos=-0.5 / w, abs_cos=0.5 / w, retained_slope=-0.01 if w < 16 else 0.01, decay=0.1,
                 common_r2=0.8) for w in (4, 8, 24)]
-    return {"10_width_sweep": dict(students=students), "20_injection": dict(students=inj)}
+    acc = [[1.0 if k <= i + 1 else 0.5 for k in range(4)] for i in range(3)]      # widths 16, 64, 256 solve 2, 3, 4 subtasks
+    parity = dict(replica=0, widths=[16, 64, 256], acc=acc, curves=[[[a] * 4 for a in row] for row in acc],
+                  allocation=[[10, 4, 1, 1], [30, 20, 8, 6], [100, 80, 40, 36]])
+    return {"10_width_sweep": dict(students=students), "20_injection": dict(students=inj), "30_parity": dict(replicas=[parity])}
 
 # %% ../../nbs/studies/rare_tasks/00_rare_tasks.ipynb #c031
 WIDTHS = [2, 3, 4, 6, 8, 12, 16, 24, 32]
+GPU_PARITY = dict(parity_subtasks=32, parity_bits=64, parity_widths=[2 ** i for i in range(4, 13)], parity_steps=20_000,
+                  parity_batch=4096, parity_lr=1e-3, parity_replicas=1, parity_eval_every=500)   # the spec's analogue
 CPU = dict(widths=WIDTHS, replicas=3, steps=10_000, lr=5e-3, eval_every=200, injection_widths=WIDTHS, injections=20)
 STUDY = Study(
     slug="rare_tasks",
-    chain=["10_width_sweep", "20_injection"],
+    chain=["10_width_sweep", "20_injection", "30_parity"],
+    only={"30_parity": ("smoke", "gpu")},          # the nonlinear analogue: the spec's gpu runs; smoke keeps it tested
     claims=CLAIMS,
-    summary="Multi-task linear regression: is width spent in utility order, so that rare tasks need a critical width, "
-            "and do wide students keep a rare task that narrow ones forget?",
-    params={"smoke": {}, "cpu": CPU, "gpu": dict(CPU, replicas=8)},
-    smoke_holds=("S1",),
+    summary="Multi-task linear regression (and sparse parity at gpu): is width spent in utility order, so that rare tasks "
+            "need a critical width, and do wide students keep a rare task that narrow ones forget?",
+    params={"smoke": {}, "cpu": CPU, "gpu": dict(CPU, replicas=8, **GPU_PARITY)},
+    smoke_holds=("S1", "S2"),
     example=example,
 )
