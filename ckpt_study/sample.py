@@ -82,11 +82,11 @@ def next_tokens(logits: torch.Tensor, temperature: float = 1.0, top_p: float = 1
 
 def forward_precision(model):
     """The autocast a model's own `forward` runs under: for a model that `accelerate` prepared with mixed precision
-    (it keeps the unwrapped `_original_forward`), accelerate's bf16/fp16 autocast; for any other model, none."""
+    (it keeps the unwrapped `_original_forward` only when it wrapped one), accelerate's own autocast for its mixed
+    precision; for any other model, none."""
     if not hasattr(model, "_original_forward"): return nullcontext()
-    from accelerate.state import AcceleratorState
     from accelerate.utils import get_mixed_precision_context_manager
-    return get_mixed_precision_context_manager(AcceleratorState().mixed_precision in ("bf16", "fp16"))
+    return get_mixed_precision_context_manager(native_amp=True)
 
 @torch.no_grad()
 def kv_generate(model, ids: torch.Tensor, mask: torch.Tensor, *, max_new_tokens: int, temperature: float = 1.0,
@@ -126,9 +126,9 @@ def sample(model, prompts: list[list[int]], *, n: int = 1, max_new_tokens: int =
         raise ValueError(f"engine='kv' runs Llama-family models, not {model.config.model_type!r}: use engine='hf'")
     greedy = temperature == 0
     if greedy and n > 1: raise ValueError(f"temperature 0 is greedy, one completion per prompt: n must be 1, got {n}")
-    gc = engine == "hf" and GenerationConfig(max_new_tokens=max_new_tokens, do_sample=not greedy, eos_token_id=stop_id,
-                                             pad_token_id=pad_id, num_return_sequences=n,
-                                             **({} if greedy else dict(temperature=temperature, top_p=top_p, top_k=0)))
+    gc = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=not greedy, eos_token_id=stop_id, pad_token_id=pad_id,
+                          num_return_sequences=n, **({} if greedy else dict(temperature=temperature, top_p=top_p, top_k=0))
+                          ) if engine == "hf" else None
     device = next(model.parameters()).device
     per_batch = max(1, batch_size // n)
     out = []

@@ -330,6 +330,7 @@ def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], genera
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034b
 import time
 from functools import partial
+from accelerate.utils import extract_model_from_parallel
 from pathlib import Path
 from ..core import read_json, verified, seed_everything
 from ..data import lm_dataset, load_data
@@ -399,7 +400,9 @@ def post_train(job: dict) -> dict:
         test = data["test"].select(range(sc["n_test"])).to_list()
         general = lm_dataset(data["general_test"]["text"], tok, max_len=64)
         ev = dict(n_samples=sc["n_samples"], ks=sc["ks"], temperature=sc["temperature"], top_p=sc["top_p"], max_new_tokens=sc["max_new_tokens"])
-        result["scores"], _ = evaluate_model(res["model"].eval(), tok, test, data["reverse_test"].to_list(), general, **ev)
+        # scored as its checkpoints are: without the autocast accelerate wraps a prepared model's forward in (bf16 on a GPU)
+        final = extract_model_from_parallel(res["model"], keep_fp32_wrapper=False).eval()
+        result["scores"], _ = evaluate_model(final, tok, test, data["reverse_test"].to_list(), general, **ev)
         for c in ckpts[:-1]:
             s, _ = evaluate_model(AutoModelForCausalLM.from_pretrained(c), tok, test, [], None, **ev)
             result["along"].append(dict(step=read_json(c / "trainer_state.json")["step"], **{f"pass@{j}": s[f"pass@{j}"] for j in sc["ks"]}))
