@@ -1215,6 +1215,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                                  'ckpt_study/studies/rare_tasks.py'),
                                                'ckpt_study.studies.rare_tasks.example': ( 'studies/rare_tasks/rare_tasks.html#example',
                                                                                           'ckpt_study/studies/rare_tasks.py'),
+                                               'ckpt_study.studies.rare_tasks.frequency_quarter': ( 'studies/rare_tasks/rare_tasks.html#frequency_quarter',
+                                                                                                    'ckpt_study/studies/rare_tasks.py'),
                                                'ckpt_study.studies.rare_tasks.injection_schedule': ( 'studies/rare_tasks/rare_tasks.html#injection_schedule',
                                                                                                      'ckpt_study/studies/rare_tasks.py'),
                                                'ckpt_study.studies.rare_tasks.learned_directions': ( 'studies/rare_tasks/rare_tasks.html#learned_directions',

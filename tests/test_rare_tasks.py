@@ -52,10 +52,10 @@ def test_injection_and_claims(smoke_run):
 
 
 def test_parity_sweep(smoke_run):
-    "The smoke parity sweep: every width's accuracy per subtask, curves, and an allocation that counts every neuron."
+    "The smoke parity sweep: every width's accuracy per subtask, curves, and an allocation of the live neurons."
     (r,) = read_json(smoke_run / "metrics" / "30_parity.json")["replicas"]
     assert r["widths"] == [8, 32, 128] and np.shape(r["acc"]) == (3, 8) and np.shape(r["curves"])[:2] == (3, 8)
-    assert [sum(a) for a in r["allocation"]] == r["widths"]                    # every trained neuron has a subtask
+    assert all(0 < sum(a) <= w for a, w in zip(r["allocation"], r["widths"]))   # live neurons, each with a subtask
     acc = np.array(r["acc"])
     assert (acc[-1] >= 0.9).sum() > (acc[0] >= 0.9).sum()                     # the widest solves more subtasks
 

@@ -198,7 +198,7 @@ def digit_views(x: torch.Tensor, V: int, generator: torch.Generator | None = Non
 ENCODERS = ("mlp", "vit")
 
 class JEPAConfig(PretrainedConfig):
-    model_type = "kerjepa_mlp"
+    model_type = "kerjepa_mlp"                    # kept for the ViT too: published checkpoints load by it
     def __init__(self, in_dim: int = 64, hidden: int = 256, proj_dim: int = 128, encoder: str = "mlp", patch: int = 4,
                  layers: int = 6, heads: int = 3, **kw):
         if encoder not in ENCODERS: raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}")
@@ -220,7 +220,7 @@ class ViTEncoder(nn.Module):
         super().__init__()
         self.side, self.vit = config.image_size, ViTModel(config, add_pooling_layer=False)
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.vit(pixel_values=x.view(-1, 1, self.side, self.side)).last_hidden_state[:, 0]
+        return self.vit(pixel_values=x.reshape(-1, 1, self.side, self.side)).last_hidden_state[:, 0]
 
 def _block(i: int, o: int) -> list[nn.Module]: return [nn.Linear(i, o), nn.BatchNorm1d(o), nn.GELU()]
 
@@ -236,7 +236,8 @@ class JEPAModel(PreTrainedModel):
                         else nn.Sequential(*_block(c.in_dim, c.hidden), *_block(c.hidden, c.hidden)))
         self.projector = nn.Sequential(*_block(c.hidden, c.hidden), nn.Linear(c.hidden, c.proj_dim))
         self.post_init()
-    def _init_weights(self, module): pass          # torch's default initialisation, drawn from the seeded RNG
+    def _init_weights(self, module): pass          # the MLP: torch's default initialisation from the seeded RNG; the ViT
+                                                   # initialises itself (truncated normal, std 0.02)
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.encoder(x.flatten(0, -2))
         return h.reshape(*x.shape[:-1], -1), self.projector(h).reshape(*x.shape[:-1], -1)
@@ -332,6 +333,7 @@ def train_variant(job: dict) -> dict:
     h, z = embed(res["model"], data["x_test"])
     hist = res["history"]
     return dict(variant=job["variant"], regulariser=name, slices=slices, proj_dim=dp, lam=lam, replica=job["replica"],
+                encoder=model.config.encoder,
                 probe_init=probe_init, probe=curve[-1]["probe"], probe_curve=curve, rank_z=effective_rank(z),
                 rank_h=effective_rank(h), roughness=roughness([r["pred"] for r in hist]),
                 history=[dict(step=r["step"], loss=r["loss"], pred=r["pred"], reg=r["reg"]) for r in hist],
