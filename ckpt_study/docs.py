@@ -65,6 +65,8 @@ def provenance_markdown(p: dict, stale: bool) -> str:
         f"- **code** fingerprint `{p['code_fingerprint']}`" + (" — **stale: the code has changed since**" if stale else " (current)")
         + f", git `{p['git_commit'][:10] or 'unknown'}`" + (" with uncommitted changes" if p.get("git_dirty") else ""),
         f"- **wall time** {walls} on {p.get('machine', 'unknown')}; torch {p.get('torch', '?')}, transformers {p.get('transformers', '?')}",
+        *([f"- **TensorBoard** " + "; ".join(f"seed {s}: `tensorboard --logdir {t['logdir']}` ({t['logs']} logs)" for s, t in tb.items())]
+          if (tb := {s: t for s, t in p.get("tensorboard", {}).items() if t["logs"]}) else []),
         # a long list folded: a reader opens it when they need it
         f"\n<details><summary>parameters ({len(items)} values)</summary>\n\n{', '.join(items)}\n\n</details>\n"])
 

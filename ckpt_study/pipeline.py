@@ -18,8 +18,9 @@ from .study import PAPERS, VERDICTS, SCHEMA, RUNNER_PARAMS, Study, tally
 __all__ = ['COERCE', 'UsageError', 'ChainError', 'Interrupted', 'Range', 'Param', 'parse_range', 'read_notebook',
            'notebook_parameters', 'coerce', 'study_dir', 'notebook_path', 'declared', 'resolve', 'all_studies',
            'get_study', 'notebook_run_dir', 'save_metrics', 'merged_metrics', 'evaluate_runs', 'evaluate_claims',
-           'hold_run', 'execute_step', 'run_chain', 'code_files', 'code_fingerprint', 'publish', 'read_claims',
-           'published', 'claims_table', 'tally_cell', 'scorecard_markdown', 'published_claims_markdown', 'compare_runs']
+           'hold_run', 'execute_step', 'run_chain', 'code_files', 'code_fingerprint', 'tensorboard_logs', 'publish',
+           'read_claims', 'published', 'claims_table', 'tally_cell', 'scorecard_markdown', 'published_claims_markdown',
+           'compare_runs']
 
 # %% ../nbs/08_pipeline.ipynb #c007
 class UsageError(ValueError): "Bad input, refused before anything runs."
@@ -392,6 +393,13 @@ def _machine() -> str:
     gpu = f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
     return f"{platform.machine()}, {os.cpu_count()} cpus{gpu}"
 
+def tensorboard_logs(run_dir: Path) -> dict:
+    "Where a run's TensorBoard logs are: the run folder (`tensorboard --logdir` it) and how many log folders it holds."
+    dirs = {p.parent for p in Path(run_dir).rglob("events.out.tfevents.*")}
+    root = load_settings().root
+    where = run_dir.resolve().relative_to(root) if run_dir.resolve().is_relative_to(root) else run_dir.resolve()
+    return dict(logdir=str(where), logs=len(dirs))
+
 def publish(run_dirs: str | Path | list, figures_dir: str | Path | None = None) -> Path:
     """Copy finished runs' figures and verdicts into `figures/<slug>/<scale>/` with their provenance; several runs
     (one study and scale, different seeds) are evaluated together (`evaluate_runs`). Nothing is left on failure."""
@@ -416,6 +424,7 @@ def publish(run_dirs: str | Path | list, figures_dir: str | Path | None = None) 
             git_dirty=bool(_git("status", "--porcelain", "--", "ckpt_study", "nbs")),
             wall_seconds=read_json(runs[0] / "progress.json")["done"] if len(runs) == 1 else
                          {str(s): read_json(r / "progress.json")["done"] for s, r in zip(seeds, runs)},
+            tensorboard={str(s): tensorboard_logs(r) for s, r in zip(seeds, runs)},
             published_utc=utc_stamp(), python=platform.python_version(), torch=torch.__version__,
             transformers=transformers.__version__, machine=_machine()))
     except BaseException:

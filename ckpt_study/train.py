@@ -21,8 +21,8 @@ from .core import (evaluating, make_accelerator, read_json, write_json, atomic_w
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'epoch_order', 'batch_indices', 'checkpoint_steps', 'checkpoint_dirs', 'save_tree', 'load_tree',
-           'rng_state', 'set_rng_state', 'save_training_state', 'load_training_state', 'TensorBatches', 'lm_loss',
-           'gradient_step', 'NonFiniteLoss', 'train', 'evaluate_loss']
+           'rng_state', 'set_rng_state', 'save_training_state', 'load_training_state', 'TensorBatches',
+           'resident_columns', 'gather_rows', 'lm_loss', 'gradient_step', 'NonFiniteLoss', 'train', 'evaluate_loss']
 
 # %% ../nbs/04_train.ipynb #c005
 @functools.lru_cache(maxsize=512)
@@ -126,6 +126,17 @@ class TensorBatches:
     def __len__(self) -> int: return len(next(iter(self.columns.values())))
     def __getitem__(self, idx) -> dict: return {k: v[idx] for k, v in self.columns.items()}
 
+def resident_columns(dataset, device) -> dict:
+    """Every column of `dataset` (a `datasets.Dataset` or `TensorBatches`) read once, its tensors moved to `device`:
+    `train` then gathers each batch there by index, with no per-step `dataset[idx]` through Arrow or host-to-device
+    copy. Columns that are not tensors (text, ragged rows) stay Python lists."""
+    return {k: v.to(device) if torch.is_tensor(v) else list(v) for k, v in dataset[:].items()}
+
+def gather_rows(columns: dict, idx: torch.Tensor) -> dict:
+    "The rows `idx` of `resident_columns`: tensors indexed where they live, lists row by row."
+    on = {k: idx.to(v.device) for k, v in columns.items() if torch.is_tensor(v)}
+    return {k: v[on[k]] if torch.is_tensor(v) else [v[i] for i in idx.tolist()] for k, v in columns.items()}
+
 # %% ../nbs/04_train.ipynb #c011
 def lm_loss(model, batch: dict) -> torch.Tensor:
     "The causal-LM loss `transformers` computes from `labels` (token mean, padding ignored)."
@@ -197,16 +208,19 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
         acc.wait_for_everyone()
 
     n, W, rank = len(dataset), acc.num_processes, acc.process_index
+    columns = resident_columns(dataset, acc.device)
+    # tokens per row, counted once on the host: no device sync per step just to count
+    row_tokens = columns["attention_mask"].sum(1).cpu() if torch.is_tensor(columns.get("attention_mask")) else None
     model.train()
     bar = tqdm(total=steps, initial=state["step"], desc=desc, disable=not acc.is_local_main_process)
     t0 = time.perf_counter()
     for step in range(state["step"], steps):
         idx = batch_indices(n, batch_size, step, seed)
-        full = dataset[idx.tolist()]
-        batch = {k: v[rank::W].to(acc.device) if torch.is_tensor(v) else v[rank::W] for k, v in full.items()}
+        full = gather_rows(columns, idx)
+        batch = {k: v[rank::W] for k, v in full.items()}
         loss, logs = step_fn(model, batch, opt, acc)
         sched.step()
-        state["tokens"] += int(logs.pop("tokens")) if "tokens" in logs else int(full["attention_mask"].sum())
+        state["tokens"] += int(logs.pop("tokens")) if "tokens" in logs else int(row_tokens[idx].sum())
         state["step"] = step + 1
         logging = (step + 1) % log_every == 0 or step + 1 == steps
         saving = step + 1 in ckpts or (step + 1) % resume_every == 0 or step + 1 == steps
@@ -231,7 +245,7 @@ def train(model, dataset, *, out_dir: str | Path, steps: int, batch_size: int, l
     secs = state["train_seconds"]
     return dict(history=state["history"], checkpoints=checkpoints, steps=steps, tokens=state["tokens"],
                 train_seconds=secs, tokens_per_s=state["tokens"] / secs if secs else float("nan"),
-                model=acc.unwrap_model(model))
+                model=acc.unwrap_model(model, keep_fp32_wrapper=False))   # evaluated as checkpoints are: in full precision
 
 # %% ../nbs/04_train.ipynb #c013
 @torch.no_grad()

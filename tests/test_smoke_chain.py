@@ -89,6 +89,8 @@ def test_publish_and_report(smoke_run, tmp_path):
                                                       "pretrain_loss.png", "provenance.json", "regime.png", "training.png"]
     prov = read_json(dest / "provenance.json")
     assert prov["seed"] == 0 and prov["params"]["steps"] == 200 and len(prov["code_fingerprint"]) == 16
+    tb = prov["tensorboard"]["0"]                                         # the run's TensorBoard logs, linked
+    assert tb["logs"] >= 1 and Path(tb["logdir"]).name == smoke_run.name, tb
     rep = run("report", "--figures-dir", str(tmp_path)).stdout
     (row,) = [line for line in rep.splitlines() if line.startswith("| `rl_excursions` |")]
     assert "(stale)" not in row and "sanity" in row, row                 # a fresh result, tallied

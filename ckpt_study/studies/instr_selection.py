@@ -359,7 +359,7 @@ def fine_tune(job: dict) -> dict:
     model = load_base(job["run"]).train()
     res = train(model, subset, out_dir=job["out"], steps=sft_steps(len(subset), job["epochs"], job["batch_size"]), batch_size=job["batch_size"],
                 lr=job["lr"], warmup_frac=0.03, weight_decay=0.0, betas=(0.9, 0.999), seed=job["seed"], log_every=5,
-                accelerator=make_accelerator(log=False), desc=job["name"])
+                desc=job["name"])   # its TensorBoard log in the job's folder
     model = res["model"].to(dev)
     q, t = response_scores(model, data["queries"]), response_scores(model, data["test"])
     shutil.rmtree(Path(job["out"]) / "checkpoints", ignore_errors=True)

@@ -20,12 +20,12 @@ from ..study import Study, Claim, Gate, holds, converged
 
 # %% auto #0
 __all__ = ['TEXTURES', 'CLASSES', 'REGIONS', 'LOW3', 'FOG', 'BLUR', 'RECIPES', 'SEVERITY', 'RECIPE', 'S3_PAPER', 'FOG_SNR_PAPER',
-           'FOG_SNR_TOL', 'BLUR_SIGMA_PAPER', 'LOSS_TOL', 'CHANCE', 'S1', 'S2', 'REPLICAS', 'CLAIMS', 'STUDY', 'dct2',
-           'idct2', 'diagonal_index', 'n_diagonals', 'pruned_diagonals', 'prune', 'texture_images', 'texture_crops',
+           'FOG_SNR_TOL', 'BLUR_SIGMA_PAPER', 'LOSS_TOL', 'S1', 'S2', 'REPLICAS', 'CLAIMS', 'STUDY', 'dct2', 'idct2',
+           'diagonal_index', 'n_diagonals', 'pruned_diagonals', 'prune', 'texture_images', 'texture_crops',
            'plant_shortcut', 'texture_split', 'digits_splits', 'SmallCNNConfig', 'SmallCNN', 'image_dataset',
            'classification_loss', 'load_split', 'model_name', 'predict', 'normaliser', 'contributions',
            'spectral_summary', 'loss_curve', 'train_model', 'cross_fitted_k_star', 'constants', 'plasma_fractal', 'fog',
-           'blur', 'snr_db', 'band_energy', 'example']
+           'blur', 'snr_db', 'band_energy', 'chance', 'example']
 
 # %% ../../nbs/studies/lfc_shortcuts/00_lfc_shortcuts.ipynb #c005
 def dct2(x: np.ndarray) -> np.ndarray:
@@ -315,7 +315,7 @@ FOG_SNR_PAPER = -0.6    # dB: the paper's ImageNet-C fog at severity 1 on these 
 FOG_SNR_TOL = 3.0       # dB: fog at most a factor 2 weaker (in the power of the change) than the paper's still counts as its strength
 BLUR_SIGMA_PAPER = (1.0, 3.0)   # px: ImageNet-C Gaussian blur σ at severities 1–3, the paper's range (the spec's constants)
 LOSS_TOL = 0.05         # nats over the last quarter: the geometric-mean probability of the true class moved by ≤ 5%
-CHANCE = {"digits": 0.1}                                              # 1/6 for the six texture classes
+def chance(variant: str) -> float: return 1 / (10 if variant == "digits" else 6)   # ten digits, six texture classes
 
 def _seeds(m) -> list[int]:
     "The model seeds of the run (one replica each), in order."
@@ -363,7 +363,7 @@ def _ps(v) -> str:
 def _s1(m):
     zero = [r for r in m["20_train"]["models"] if r["k"] == 0]
     if not zero: raise KeyError("20_train unpruned models")
-    margin = min(r["test_acc"] - CHANCE.get(r["variant"], 1 / 6) for r in zero)      # every unpruned model: the smallest margin
+    margin = min(r["test_acc"] - chance(r["variant"]) for r in zero)      # every unpruned model: the smallest margin
     return "; ".join(f"{r['variant']} s{r['seed']} {r['test_acc']:.3f}" for r in zero) + f" (smallest margin {margin:+.3f})", margin
 
 def _s2(m):

@@ -209,7 +209,7 @@ def per_task_errors(W, H, relu, xe, ye) -> torch.Tensor:
 
 def train_students(models: list[dict], mixes: list[dict], *, steps: int, batch_size: int, lr: float, weight_decay: float,
                    seed: int, init_scale: float = 0.1, schedule: str = "cosine", rare: int = -1, injection=None,
-                   eval_every: int = 50, n_eval: int = 256, accelerator=None, desc: str = "students") -> dict:
+                   eval_every: int = 50, n_eval: int = 256, accelerator=None, log_dir=None, desc: str = "students") -> dict:
     """Train every student of `models` (dicts with width, activation and mixture, an index into `mixes`) at once:
     parameters stacked along a model axis (W padded to the largest width, the padding held at 0 by a mask), each
     student its own online batches of its mixture, one AdamW over all (decoupled weight decay, so no student's
@@ -217,8 +217,9 @@ def train_students(models: list[dict], mixes: list[dict], *, steps: int, batch_s
     `injection_schedule`) the rare task is withheld from the common batches and a step with count c > 0 trains on c
     rare examples alone. Every `eval_every` steps (and just before and after each injection) the per-task R² on fixed
     held-out examples; every `eval_every` steps the encoder gradients of the common-task loss
-    L_F = Σ_{k≠r} π_k L_k and of the rare loss L_r: ‖g_F‖ and cos(g_F, g_r) per student."""
-    acc = accelerator or make_accelerator(log=False)
+    L_F = Σ_{k≠r} π_k L_k and of the rare loss L_r: ‖g_F‖ and cos(g_F, g_r) per student. With `log_dir` the students'
+    mean and largest training loss go to TensorBoard there at every evaluation."""
+    acc = accelerator or make_accelerator(project_dir=log_dir)
     dev, M = acc.device, len(models)
     torch.set_flush_denormal(True)     # weight-decayed unused rows reach subnormal floats, which slow the CPU several-fold
     gen = torch.Generator(device=dev).manual_seed(seed)
@@ -262,6 +263,7 @@ def train_students(models: list[dict], mixes: list[dict], *, steps: int, batch_s
         grads.append(dict(step=step, g_common=gF.norm(dim=1).tolist(), cos=cos.tolist()))
 
     evaluate(0, "eval"); gradients(0)
+    if acc.log_with: acc.init_trackers(desc.replace(" ", "_"))
     for step in tqdm(range(steps), desc=desc, leave=False):
         c = int(counts[step])
         if c and (step == 0 or not counts[step - 1]): evaluate(step, "before injection")
@@ -276,7 +278,9 @@ def train_students(models: list[dict], mixes: list[dict], *, steps: int, batch_s
         if (step + 1) % eval_every == 0 or step + 1 == steps:
             if not c: evaluate(step + 1, "eval")
             gradients(step + 1)
+            acc.log({"loss/mean": float(loss.mean()), "loss/max": float(loss.max())}, step=step + 1)   # a no-op without trackers
     seconds = time.perf_counter() - t0
+    if acc.log_with: acc.end_training()
     return dict(evals=evals, grads=grads, seconds=seconds, steps=steps, models=M,
                 W=(W * mask[..., None]).detach().cpu().numpy(), H=(H * mask[:, None]).detach().cpu().numpy())
 
@@ -306,13 +310,14 @@ def parity_forward(W: torch.Tensor, c: torch.Tensor, H: torch.Tensor, x: torch.T
     return torch.einsum("mn,mbn->mb", H, torch.relu(torch.einsum("mnd,bd->mbn", W, x) + c[:, None]))
 
 def train_parity(widths: list[int], tasks: dict, *, steps: int, batch_size: int, lr: float, seed: int, eval_every: int = 500,
-                 n_eval: int = 512, accelerator=None, desc: str = "parity") -> dict:
+                 n_eval: int = 512, accelerator=None, log_dir=None, desc: str = "parity") -> dict:
     """One-hidden-layer ReLU MLPs of every width in `widths` trained at once on the stream of `tasks` (every width sees
     the same batches; W, c, H padded to the largest width, the padding held at 0 by a mask), binary cross-entropy,
     Adam, cosine schedule to 0, through `accelerate`. Every `eval_every` steps each subtask's accuracy on fixed
     evaluation examples, drawn once (fresh draws; with few data bits most inputs also occur in training). Returns the
-    accuracy curves (evals, each (M, K)), the final masked W and H, and the seconds."""
-    acc = accelerator or make_accelerator(log=False)
+    accuracy curves (evals, each (M, K)), the final masked W and H, and the seconds. With `log_dir` the MLPs' mean and
+    largest training loss go to TensorBoard there at every evaluation."""
+    acc = accelerator or make_accelerator(project_dir=log_dir)
     dev, M, n_max = acc.device, len(widths), max(widths)
     gen = torch.Generator(device=dev).manual_seed(seed)
     S = torch.tensor(tasks["S"], device=dev)
@@ -335,13 +340,18 @@ def train_parity(widths: list[int], tasks: dict, *, steps: int, batch_size: int,
         evals.append(dict(step=step, acc=right.reshape(M, K, n_eval).mean(-1).cpu().numpy().round(4).tolist()))
 
     evaluate(0)
+    if acc.log_with: acc.init_trackers(desc.replace(" ", "_"))
     for step in tqdm(range(steps), desc=desc, leave=False):
         x, y = parity_examples(S, torch.multinomial(pi, batch_size, replacement=True, generator=gen), gen)
         loss = torch.nn.functional.binary_cross_entropy_with_logits(parity_forward(*params(), x), y.expand(M, -1), reduction="none")
         opt.zero_grad(set_to_none=True)
         acc.backward(loss.mean(1).sum())         # the MLPs share no parameter: each gets its own gradient
         opt.step(); sched.step()
-        if (step + 1) % eval_every == 0 or step + 1 == steps: evaluate(step + 1)
+        if (step + 1) % eval_every == 0 or step + 1 == steps:
+            evaluate(step + 1)
+            per_mlp = loss.mean(1)
+            acc.log({"loss/mean": float(per_mlp.mean()), "loss/max": float(per_mlp.max())}, step=step + 1)   # a no-op without trackers
+    if acc.log_with: acc.end_training()
     W, _, H = (p.detach().cpu().numpy() for p in params())
     return dict(evals=evals, W=W, H=H, seconds=time.perf_counter() - t0, steps=steps)
 
