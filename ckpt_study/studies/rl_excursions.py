@@ -330,7 +330,6 @@ def evaluate_model(model, tok, problems: list[dict], reverse: list[dict], genera
 # %% ../../nbs/studies/rl_excursions/00_rl_excursions.ipynb #c034b
 import time
 from functools import partial
-from accelerate.utils import extract_model_from_parallel
 from pathlib import Path
 from ..core import read_json, verified, seed_everything
 from ..data import lm_dataset, load_data
@@ -401,7 +400,7 @@ def post_train(job: dict) -> dict:
         general = lm_dataset(data["general_test"]["text"], tok, max_len=64)
         ev = dict(n_samples=sc["n_samples"], ks=sc["ks"], temperature=sc["temperature"], top_p=sc["top_p"], max_new_tokens=sc["max_new_tokens"])
         # scored as its checkpoints are: without the autocast accelerate wraps a prepared model's forward in (bf16 on a GPU)
-        final = extract_model_from_parallel(res["model"], keep_fp32_wrapper=False).eval()
+        final = res["model"].eval()   # train returns it unwrapped, in full precision
         result["scores"], _ = evaluate_model(final, tok, test, data["reverse_test"].to_list(), general, **ev)
         for c in ckpts[:-1]:
             s, _ = evaluate_model(AutoModelForCausalLM.from_pretrained(c), tok, test, [], None, **ev)
