@@ -3,6 +3,7 @@
     python tools/bench_loops.py train OUT.json   # ckpt_study.train.train vs a plain PyTorch loop: tokens/s
     python tools/bench_loops.py jobs OUT.json    # ckpt_study.jobs.run_jobs with 1 vs 2 workers: jobs/min
     python tools/bench_loops.py interp OUT.json  # interp_ood's vmapped population step: ms vs models, and compiled
+    python tools/bench_loops.py data OUT.json    # rl_excursions' pre-training data: generation and tokenisation, s
 
 `train`: the model, data, batches (the same `batch_indices`), optimiser (AdamW, betas 0.9/0.95, weight decay 0.1),
 clipping (1.0) and cosine schedule are the same in both loops: `train` as the studies call it (a `datasets`
@@ -16,7 +17,12 @@ threads) and with 2 (spawned processes, one thread each).
 
 `interp`: one step of interp_ood's `train_population` computation (vmapped GPT-2 forward, backward, Adam) on one
 thread, at batch 32, strings ≤ 24, d 32, 2 heads, for several (layers, models); and the same step with the loss under
-`torch.compile`. It tells whether the step is bound by per-op overhead (time flat in the models) or by compute."""
+`torch.compile`. It tells whether the step is bound by per-op overhead (time flat in the models) or by compute.
+
+`data`: rl_excursions' pre-training set at its cpu and gpu sizes (steps × batch texts): `build_data` (the text), then
+`data.lm_dataset` (tokenise, pad, `datasets.Dataset`), against a direct path through the `tokenizers` backend
+(`encode_batch_fast`, which skips the offsets and the per-text Python objects that `PreTrainedTokenizerFast.__call__`
+builds) into the same arrays; the arrays must be equal (checked). Medians of 3, one process."""
 import os, sys, json, time, tempfile, platform, statistics
 from pathlib import Path
 import numpy as np, torch, datasets
@@ -125,5 +131,36 @@ def bench_interp(out: Path):
     write_json(out, dict(what=__doc__.split("\n\n")[4].replace("\n", " "), machine=f"{platform.machine()}, 1 thread, torch {torch.__version__}",
                          script="tools/bench_loops.py interp", date=time.strftime("%Y-%m-%d"), steps_timed=200, rows=res))
 
+def lm_arrays_direct(texts: list[str], tokenizer, max_len: int) -> dict[str, np.ndarray]:
+    "The arrays `lm_dataset` builds (bos, right padding, labels −100 on padding), from the `tokenizers` backend directly."
+    enc = tokenizer.backend_tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+    lens = np.fromiter((len(e.ids) for e in enc), dtype=np.int64, count=len(enc)) + 1
+    if lens.max(initial=0) > max_len: raise ValueError(f"a text has {lens.max()} tokens > max_len={max_len}")
+    flat = np.fromiter((i for e in enc for i in [tokenizer.bos_token_id, *e.ids]), dtype=np.int64, count=int(lens.sum()))
+    mask = np.arange(max_len) < lens[:, None]
+    rows = np.full((len(enc), max_len), tokenizer.pad_token_id, dtype=np.int64); rows[mask] = flat   # row-major fill
+    return dict(input_ids=rows, attention_mask=mask.astype(np.int64), labels=np.where(mask, rows, -100))
+
+def bench_data(out: Path):
+    from ckpt_study.data import lm_dataset
+    from ckpt_study.studies.rl_excursions import STUDY, build_data, make_tokenizer
+    tok, res = make_tokenizer(), []
+    for scale in ("cpu", "gpu"):
+        p = STUDY.params[scale]; n = p["steps"] * p["batch_size"]
+        times = {"build_data": [], "lm_dataset": [], "direct": []}
+        for _ in range(REPS):
+            t = time.perf_counter(); texts = build_data(0, n_pretrain=n, math_frac=0.2)["pretrain"]; times["build_data"].append(time.perf_counter() - t)
+            t = time.perf_counter(); ds = lm_dataset(texts, tok, max_len=40); times["lm_dataset"].append(time.perf_counter() - t)
+            t = time.perf_counter(); arr = lm_arrays_direct(texts, tok, 40)
+            datasets.Dataset.from_dict(arr).with_format("torch"); times["direct"].append(time.perf_counter() - t)
+            same = all(np.array_equal(ds[:][k].numpy(), arr[k]) for k in arr)
+            assert same, "the direct path must give lm_dataset's arrays"
+        med = {k: statistics.median(v) for k, v in times.items()}
+        res.append(dict(scale=scale, texts=n, seconds_median=med, seconds_all=times, arrays_equal=same,
+                        tokenise_speedup=med["lm_dataset"] / med["direct"]))
+        print(res[-1], flush=True)
+    write_json(out, dict(what=__doc__.split("\n\n")[5].replace("\n", " "), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
+                         script="tools/bench_loops.py data", date=time.strftime("%Y-%m-%d"), reps=REPS, rows=res))
+
 if __name__ == "__main__":
-    {"train": bench_train, "jobs": bench_jobs, "interp": bench_interp}[sys.argv[1]](Path(sys.argv[2]))
+    {"train": bench_train, "jobs": bench_jobs, "interp": bench_interp, "data": bench_data}[sys.argv[1]](Path(sys.argv[2]))
