@@ -75,6 +75,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'ckpt_study.docs.figure_step': ('docs.html#figure_step', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.findings_markdown': ('docs.html#findings_markdown', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.landing_page': ('docs.html#landing_page', 'ckpt_study/docs.py'),
+                                 'ckpt_study.docs.measured_html': ('docs.html#measured_html', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.method_in_brief': ('docs.html#method_in_brief', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.provenance_markdown': ('docs.html#provenance_markdown', 'ckpt_study/docs.py'),
                                  'ckpt_study.docs.readable_utc': ('docs.html#readable_utc', 'ckpt_study/docs.py'),

@@ -5,7 +5,7 @@ what is committed (paper, method, chain parameters, published figures, claims wi
 
 # %% ../nbs/10_docs.ipynb #c002
 from __future__ import annotations
-import shutil, time
+import html, shutil, time
 from pathlib import Path
 
 import nbformat
@@ -18,8 +18,8 @@ from .pipeline import (all_studies, notebook_parameters, notebook_path, study_di
 
 # %% auto #0
 __all__ = ['VERDICT_MARK', 'FIGURE_CLAIMS', 'KEY_FIGURES', 'CONF', 'CSS', 'method_in_brief', 'chain_markdown', 'readable_utc',
-           'provenance_markdown', 'verdict_html', 'backs', 'figure_markdown', 'figure_step', 'study_page',
-           'reader_copy', 'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index',
+           'provenance_markdown', 'verdict_html', 'measured_html', 'backs', 'figure_markdown', 'figure_step',
+           'study_page', 'reader_copy', 'readme_markdown', 'findings_markdown', 'api_modules', 'api_page', 'api_index',
            'landing_page', 'build_docs']
 
 # %% ../nbs/10_docs.ipynb #c005
@@ -76,6 +76,14 @@ def verdict_html(verdict: str) -> str:
     "A verdict marked twice over: a text mark (for colour-blind readers) and a colour (`verdict-<verdict>` in the site's CSS)."
     if verdict not in VERDICT_MARK: return verdict
     return f'<span class="verdict verdict-{verdict.replace(" ", "-")}">{VERDICT_MARK[verdict]} {verdict}</span>'
+
+def measured_html(text: str | None, limit: int = 100) -> str | None:
+    """A claim's measured text for a site table: short text as it is; long text folded into a `<details>` whose summary
+    is its start, one seed per line inside, so that each row stays a few lines tall until a reader opens it."""
+    if text is None or len(text) <= limit: return text
+    parts = [html.escape(p, quote=False) for p in text.split(" | ")]        # claims join the seeds' texts with " | "
+    head = parts[0][:40].rstrip() + " …"                                  # a few lines in a narrow column
+    return f"<details><summary>{head}</summary>{'<br>'.join(parts)}</details>"
 
 # slug -> figure stem -> the claims whose data (or whose gate's curve) the figure plots; read off the chain notebooks
 FIGURE_CLAIMS = {
@@ -145,7 +153,7 @@ def study_page(study: Study, figures_dir: Path, fig_prefix: str) -> str:
         out.append(f"### {scale}\n")
         out.append(f"Headline claims reproduced ✓, not reproduced ✗, inconclusive ? (marked and coloured in the table); sanity checks "
                    f"apart: **{tally_cell(r['tally'])}**.\n")
-        marked = [dict(c, verdict=verdict_html(c["verdict"])) for c in r["claims"]]
+        marked = [dict(c, verdict=verdict_html(c["verdict"]), measured=measured_html(c["measured"])) for c in r["claims"]]
         out.append(claims_table(marked) + "\n")
         for png in sorted((Path(figures_dir) / study.slug / scale).glob("*.png")):
             step = figure_step(study, png.name)
