@@ -17,7 +17,7 @@ from .pipeline import (UsageError, ChainError, all_studies, get_study, run_chain
 
 # %% auto #0
 __all__ = ['KERNEL_WARNINGS', 'parser', 'expected_seconds', 'StepClock', 'cmd_list', 'run_order', 'quiet_kernels', 'cmd_run',
-           'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_publish', 'cmd_readme', 'cmd_docs', 'main']
+           'tally_markdown', 'cmd_report', 'cmd_compare', 'cmd_publish', 'cmd_fit', 'cmd_readme', 'cmd_docs', 'main']
 
 # %% ../nbs/09_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
                     help="then serve it on http://127.0.0.1:PORT (default 8000)")
     cp = sub.add_parser("compare", help="two runs' claims side by side, the verdicts that differ marked")
     cp.add_argument("run_a"); cp.add_argument("run_b")
+    ft = sub.add_parser("fit", help="a gpu run's lengths: the time probe's, or (with the probe's time) the run's, as -p lines")
+    ft.add_argument("study"); ft.add_argument("--scale", default="gpu")
+    ft.add_argument("--probe-seconds", type=float, default=None, help="the probe's wall time (then --budget: seconds left for the run)")
+    ft.add_argument("--budget", type=float, default=None)
     rd = sub.add_parser("readme", help="regenerate README.md from nbs/index.ipynb")
     rd.add_argument("--check", action="store_true", help="fail if README.md is not up to date")
     return p
@@ -190,6 +194,13 @@ def cmd_publish(args) -> None:
     if bool(args.run) == bool(args.archive): raise UsageError("publish takes run directories or --from ARCHIVE, not both or neither")
     print(f"published to {publish_archive(args.archive, args.figures_dir) if args.archive else publish(args.run, args.figures_dir)}")
 
+def cmd_fit(args) -> None:
+    "Print a gpu run's length overrides (`KEY=VALUE`, one per line, for `-p`) and, on stderr, the rule's numbers."
+    from ckpt_study.gpu import fit_lines
+    lines, why = fit_lines(get_study(args.study).slug, args.scale, args.probe_seconds, args.budget)
+    print(why, file=sys.stderr)
+    for l in lines: print(l)
+
 def cmd_readme(args) -> None:
     from ckpt_study.docs import readme_markdown
     root = load_settings().root
@@ -219,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         {"list": cmd_list, "run": cmd_run, "publish": cmd_publish, "pack": lambda a: print(f"packed {pack_runs(a.run, a.out)}"),
-         "report": cmd_report, "compare": cmd_compare, "readme": cmd_readme, "docs": cmd_docs}[args.cmd](args)
+         "report": cmd_report, "compare": cmd_compare, "readme": cmd_readme, "docs": cmd_docs,
+         "fit": cmd_fit}[args.cmd](args)
     except UsageError as e:
         print(f"ckpt-study: error: {e}", file=sys.stderr); return 2
     except ChainError as e:

@@ -11,12 +11,25 @@ from pathlib import Path
 CLI = [sys.executable, "-c", "import sys; from ckpt_study.cli import main; sys.exit(main())"]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def smoke_chain(slug: str, runs: Path) -> Path:
-    "Run a study's smoke chain with the CLI, as a user would, into `runs`; return its run folder."
-    r = subprocess.run(CLI + ["run", slug, "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs)],
-                       capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    (d,) = list((runs / slug).iterdir())
+    """Run a study's smoke chain through its gpu command (`tools/gpu_run.sh`, seed 0, no time probe) into `runs`,
+    check that the archive it packs publishes with `publish --from` to the run's own verdicts; return the run folder."""
+    arc = runs / f"gpu-{slug}.tar.gz"
+    env = dict(os.environ, SCALE="smoke", SEEDS="0", PROBE="0", LIMIT="900", WORK=str(runs), PYTHON=sys.executable,
+               WHEELS=str(runs / "no-wheels"))
+    r = subprocess.run(["bash", str(ROOT / "tools" / "gpu_run.sh"), slug, str(arc)], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=1200)
+    log = runs / "s0.log"
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:] + (log.read_text()[-3000:] if log.exists() else "")
+    (d,) = list((runs / "s0" / slug).iterdir())
+    figures = runs.parent / f"figures-{slug}"
+    r = subprocess.run(CLI + ["publish", "--from", str(arc), "--figures-dir", str(figures)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    from ckpt_study.core import read_json
+    assert read_json(figures / slug / "smoke" / "claims.json")["rows"] == read_json(d / "claims.json")["rows"]
     return d
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from conftest import smoke_chain
 from ckpt_study.core import read_json
 from ckpt_study.pipeline import notebook_path
 from ckpt_study.study import SCHEMA, VERDICTS
@@ -33,9 +34,7 @@ def only_run(runs: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory):
-    runs = tmp_path_factory.mktemp("runs")
-    run("run", "rl_excursions", "--scale", "smoke", "--seed", "0", "--runs-dir", str(runs))
-    return only_run(runs)
+    return smoke_chain("rl_excursions", tmp_path_factory.mktemp("runs"))
 
 
 def test_artifacts(smoke_run):

@@ -3,6 +3,7 @@
     python tools/bench_loops.py train OUT.json   # ckpt_study.train.train vs a plain PyTorch loop: tokens/s
     python tools/bench_loops.py jobs OUT.json    # ckpt_study.jobs.run_jobs with 1 vs 2 workers: jobs/min
     python tools/bench_loops.py interp OUT.json  # interp_ood's vmapped population step: ms vs models, and compiled
+    python tools/bench_loops.py population OUT.json  # interp_ood: the vmapped population vs one model at a time
     python tools/bench_loops.py data OUT.json    # rl_excursions' pre-training data: generation and tokenisation, s
 
 `train`: the model, data, batches (the same `batch_indices`), optimiser (AdamW, betas 0.9/0.95, weight decay 0.1),
@@ -19,6 +20,10 @@ threads) and with 2 (spawned processes, one thread each).
 thread, at batch 32, strings ≤ 24, d 32, 2 heads, for several (layers, models); and the same step with the loss under
 `torch.compile`. It tells whether the step is bound by per-op overhead (time flat in the models) or by compute.
 
+`population`: interp_ood's batched population training against one model at a time: `models` models of one shape
+trained for the same steps either as one vmapped population (one step updates all) or as that many populations of
+one, one after the other (the same code, as a loop over models would run it); 1 thread, medians of 3, alternating.
+
 `data`: rl_excursions' pre-training set at its cpu and gpu sizes (steps × batch texts): `build_data` (the text), then
 `data.lm_dataset` (tokenise, pad, `datasets.Dataset`), against a direct path through the `tokenizers` backend
 (`encode_batch_fast`, which skips the offsets and the per-text Python objects that `PreTrainedTokenizerFast.__call__`
@@ -33,7 +38,12 @@ from ckpt_study.jobs import run_jobs
 from ckpt_study.core import write_json
 
 VOCAB, T, N = 64, 40, 8192          # rl_excursions' pre-training shapes: vocabulary ≈ 60, 40 tokens, d 64, 2 layers
-STEPS, BATCH, LR, REPS = 300, 64, 1e-3, 3
+STEPS, BATCH, LR = 300, 64, 1e-3
+REPS = int(os.environ.get("REPS", 3))   # repeats of each timing (medians)
+
+def _what(mode: str) -> str:
+    "The docstring's paragraph on `mode`, on one line (what a benchmark's JSON says it measured)."
+    return next(p for p in __doc__.split("\n\n") if p.startswith(f"`{mode}`")).replace("\n", " ")
 
 def data(seed=0) -> torch.Tensor:
     return torch.randint(3, VOCAB, (N, T), generator=torch.Generator().manual_seed(seed))
@@ -75,7 +85,7 @@ def bench_train(out: Path):
     assert max(losses.values()) - min(losses.values()) < 1e-4, losses     # the same computation in every loop
     tokens = STEPS * BATCH * T
     med = {k: statistics.median(r["wall_s"] for r in v) for k, v in rows.items()}
-    res = dict(what=__doc__.split("\n\n")[2].replace("\n", " "), machine=f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+    res = dict(what=_what("train"), machine=f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
                script="tools/bench_loops.py train", date=time.strftime("%Y-%m-%d"),
                setup=dict(model="tiny_llama d 64, 2 layers, 4 heads", vocab=VOCAB, tokens_per_row=T, steps=STEPS, batch=BATCH, reps=REPS),
                final_loss=losses, runs=rows,
@@ -100,36 +110,59 @@ def bench_jobs(out: Path):
                                                                                   threads_per_job=r[0]["threads"]))
         print(workers, round(s, 1), flush=True)
     med = {k: statistics.median(x["wall_s"] for x in v) for k, v in res.items()}
-    doc = dict(what=__doc__.split("\n\n")[3].replace("\n", " "), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
+    doc = dict(what=_what("jobs"), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
                script="tools/bench_loops.py jobs", date=time.strftime("%Y-%m-%d"), runs=res,
                jobs_per_min={k: 60 * 4 / v for k, v in med.items()}, speedup_2_over_1=med["1 worker"] / med["2 workers"])
     write_json(out, doc); print(json.dumps({k: doc[k] for k in ("jobs_per_min", "speedup_2_over_1")}, indent=1))
 
-def bench_interp(out: Path):
+def population_step(L: int, M: int, compiled: bool = False, data_seed: int = 7):
+    """One training step of interp_ood's `train_population` computation for M models of L layers (vmapped GPT-2
+    forward, backward, Adam) at batch 32, strings <= 24, d 32, 2 heads; data seed 7, which no study run uses."""
     import torch.nn.functional as F
     from ckpt_study.studies.interp_ood import classifier, gpt2_logits, encode, dyck_dataset
-    torch.set_num_threads(1)
-    rows = dyck_dataset(4000, 100, 11, 7)["train"]              # data seed 7: no study run uses it
+    rows = dyck_dataset(4000, 100, 11, data_seed)["train"]
     ids, end = encode([s for s, _ in rows], 24); y = torch.tensor([l for _, l in rows])
+    params, _ = torch.func.stack_module_state([classifier(L, 2, 32, 24, seed=i) for i in range(M)])
+    params = {k: v.detach().requires_grad_() for k, v in params.items()}
+    opt = torch.optim.Adam(params.values(), lr=5e-4)
+    loss = lambda p, i, e, t: torch.func.vmap(lambda p, i, e, t: F.cross_entropy(gpt2_logits(p, i, e, L, 2), t))(p, i, e, t).sum()
+    loss = torch.compile(loss) if compiled else loss
+    g = torch.Generator().manual_seed(0)
+    def step():
+        idx = torch.randint(0, len(rows), (M, 32), generator=g)
+        l = loss(params, ids[idx], end[idx], y[idx]); opt.zero_grad(); l.backward(); opt.step()
+    return step
+
+def _timed(step, n: int) -> float:
+    t = time.perf_counter()
+    for _ in range(n): step()
+    return time.perf_counter() - t
+
+def bench_interp(out: Path):
+    torch.set_num_threads(1)
     res = []
     for L, M, compiled in [(1, 8, False), (1, 16, False), (2, 4, False), (2, 8, False), (2, 12, False), (1, 8, True), (2, 8, True)]:
-        params, _ = torch.func.stack_module_state([classifier(L, 2, 32, 24, seed=i) for i in range(M)])
-        params = {k: v.detach().requires_grad_() for k, v in params.items()}
-        opt = torch.optim.Adam(params.values(), lr=5e-4)
-        loss = lambda p, i, e, t: torch.func.vmap(lambda p, i, e, t: F.cross_entropy(gpt2_logits(p, i, e, L, 2), t))(p, i, e, t).sum()
-        loss = torch.compile(loss) if compiled else loss
-        g = torch.Generator().manual_seed(0)
-        def step():
-            idx = torch.randint(0, len(rows), (M, 32), generator=g)
-            l = loss(params, ids[idx], end[idx], y[idx]); opt.zero_grad(); l.backward(); opt.step()
-        t = time.perf_counter()
-        for _ in range(20): step()
-        warm = time.perf_counter() - t; t = time.perf_counter()
-        for _ in range(200): step()
-        res.append(dict(layers=L, models=M, compiled=compiled, ms_per_step=5 * (time.perf_counter() - t), warmup_s=warm))
+        step = population_step(L, M, compiled)
+        warm = _timed(step, 20)
+        res.append(dict(layers=L, models=M, compiled=compiled, ms_per_step=5 * _timed(step, 200), warmup_s=warm))
         print(res[-1], flush=True)
-    write_json(out, dict(what=__doc__.split("\n\n")[4].replace("\n", " "), machine=f"{platform.machine()}, 1 thread, torch {torch.__version__}",
+    write_json(out, dict(what=_what("interp"), machine=f"{platform.machine()}, 1 thread, torch {torch.__version__}",
                          script="tools/bench_loops.py interp", date=time.strftime("%Y-%m-%d"), steps_timed=200, rows=res))
+
+def bench_population(out: Path, models: int = 8, steps: int = 100):
+    torch.set_num_threads(1)
+    rows = []
+    for L in (1, 2, 3):
+        batched, singles = population_step(L, models), [population_step(L, 1) for _ in range(models)]
+        _timed(batched, 10); [_timed(s, 10) for s in singles]                        # warm-up
+        tb, ts = [], []
+        for _ in range(REPS):                                                         # alternate, so drift hits both
+            tb.append(_timed(batched, steps)); ts.append(sum(_timed(s, steps) for s in singles))
+        b, o = statistics.median(tb), statistics.median(ts)
+        rows.append(dict(layers=L, models=models, batched_s=b, one_at_a_time_s=o, speedup=o / b, runs_batched=tb, runs_one_at_a_time=ts))
+        print({k: v for k, v in rows[-1].items() if not k.startswith("runs")}, flush=True)
+    write_json(out, dict(what=_what("population"), machine=f"{platform.machine()}, 1 thread, torch {torch.__version__}",
+                         script="tools/bench_loops.py population", date=time.strftime("%Y-%m-%d"), steps_timed=steps, reps=REPS, rows=rows))
 
 def lm_arrays_direct(texts: list[str], tokenizer, max_len: int) -> dict[str, np.ndarray]:
     "The arrays `lm_dataset` builds (bos, right padding, labels −100 on padding), from the `tokenizers` backend directly."
@@ -159,8 +192,9 @@ def bench_data(out: Path):
         res.append(dict(scale=scale, texts=n, seconds_median=med, seconds_all=times, arrays_equal=same,
                         tokenise_speedup=med["lm_dataset"] / med["direct"]))
         print(res[-1], flush=True)
-    write_json(out, dict(what=__doc__.split("\n\n")[5].replace("\n", " "), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
+    write_json(out, dict(what=_what("data"), machine=f"{platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}",
                          script="tools/bench_loops.py data", date=time.strftime("%Y-%m-%d"), reps=REPS, rows=res))
 
 if __name__ == "__main__":
-    {"train": bench_train, "jobs": bench_jobs, "interp": bench_interp, "data": bench_data}[sys.argv[1]](Path(sys.argv[2]))
+    {"train": bench_train, "jobs": bench_jobs, "interp": bench_interp, "population": bench_population,
+     "data": bench_data}[sys.argv[1]](Path(sys.argv[2]))
