@@ -231,17 +231,20 @@ def findings_markdown(figures_dir: str | Path | None = None, fig_prefix: str | N
         p, head = r["provenance"], [x for x in r["claims"] if x.get("kind") == "headline"]
         seeds = p["seed"] if isinstance(p["seed"], list) else [p["seed"]]
         by = {v: [x["id"] for x in head if x["verdict"] == v] for v in VERDICTS}
-        said = "; ".join(f"{v}: {', '.join(by[v])}" for v in VERDICTS[:3] if by[v]) or "no headline claim decided at this scale"
+        word = verdict_html if myst else str                 # on the site the verdict words carry their mark and colour
+        said = "; ".join(f"{word(v)}: {', '.join(by[v])}" for v in VERDICTS[:3] if by[v]) or "no headline claim decided at this scale"
         text = f"**{r['slug']}** at `{r['scale']}` ({len(seeds)} seed{'s' * (len(seeds) > 1)}): {said}."
+        why = []                                             # one line per reason, so a reader can scan them
         if gates := _failed_gates([x for x in head if x["verdict"] == VERDICTS[2]]):
-            text += " Inconclusive because " + "; ".join(gates) + "."
+            why.append("Inconclusive because " + "; ".join(gates) + ".")
         if straddle := _straddles(head):
-            text += " Inconclusive because the interval over replicas straddles the threshold: " + "; ".join(straddle) + "."
+            why.append("Inconclusive because the interval over replicas straddles the threshold: " + "; ".join(straddle) + ".")
         s = r["tally"]["sanity"]
-        text += f" Sanity checks holding: {s[VERDICTS[0]]} of {sum(v for k, v in s.items() if k != VERDICTS[3])}."
+        why.append(f"Sanity checks holding: {s[VERDICTS[0]]} of {sum(v for k, v in s.items() if k != VERDICTS[3])}.")
         if r["stale"]:
-            text += (" *Stale: decided on one seed without gates, before the v2 contract; its redesign republishes it.*"
-                     if r["schema"] != 2 else " *Stale: the code changed since it was published.*")
+            why.append("*Stale: decided on one seed without gates, before the v2 contract; its redesign republishes it.*"
+                       if r["schema"] != 2 else "*Stale: the code changed since it was published.*")
+        text += "\n\n" + "\n".join(f"- {w}" for w in why)
         png = figures_dir / r["slug"] / r["scale"] / KEY_FIGURES.get(r["slug"], "")
         if fig_prefix and png.is_file():
             text += "\n\n" + figure_markdown(f"{fig_prefix}/{r['slug']}/{r['scale']}/{png.name}",
