@@ -5,7 +5,7 @@ run fits its budget. The rule uses time only, never an outcome, and each study's
 
 # %% ../nbs/08b_gpu.ipynb #9028c7f0
 from __future__ import annotations
-import math
+import json, math
 
 from .pipeline import UsageError, declared, get_study, resolve
 
@@ -37,7 +37,7 @@ def _least(p) -> int:
 
 def _cut(v: int, share: float, least: int) -> int:
     "`v` times `share`, floored, never under `least`; 0 stays 0 (a stage designed off stays off)."
-    return v if v == 0 else max(least, min(v, math.floor(v * share)))
+    return v if v == 0 else max(least, math.floor(v * share))
 
 def length_overrides(slug: str, scale: str, share: float) -> tuple[dict, float]:
     """The study's length parameters at `scale` multiplied by `share`, as chain overrides, and $f_{min}$, the
@@ -71,7 +71,6 @@ def fit_share(probe_seconds: float, f_min: float, budget: float) -> float:
 # %% ../nbs/08b_gpu.ipynb #510c95bc
 def fit_lines(slug: str, scale: str, probe_seconds: float | None = None, budget: float | None = None) -> tuple[list[str], str]:
     "The `-p` overrides (`KEY=VALUE` lines, values as JSON) of the probe, or with its time and budget of the run, and a line saying why."
-    import json
     _, f = length_overrides(slug, scale, PROBE_FRACTION)
     if probe_seconds is None:
         share, why = PROBE_FRACTION, f"probe: lengths x {PROBE_FRACTION} (f_min {f:.3g})"

@@ -25,12 +25,17 @@ def smoke_chain(slug: str, runs: Path) -> Path:
     log = runs / "s0.log"
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:] + (log.read_text()[-3000:] if log.exists() else "")
     (d,) = list((runs / "s0" / slug).iterdir())
-    figures = runs.parent / f"figures-{slug}"
+    from ckpt_study.core import read_json
+    dest = publish_from(arc, runs.parent / f"figures-{slug}", slug)
+    assert read_json(dest / "claims.json")["rows"] == read_json(d / "claims.json")["rows"]
+    return d
+
+
+def publish_from(arc: Path, figures: Path, slug: str) -> Path:
+    "Publish a packed archive with `ckpt-study publish --from` into `figures`; return the study's smoke folder there."
     r = subprocess.run(CLI + ["publish", "--from", str(arc), "--figures-dir", str(figures)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    from ckpt_study.core import read_json
-    assert read_json(figures / slug / "smoke" / "claims.json")["rows"] == read_json(d / "claims.json")["rows"]
-    return d
+    return figures / slug / "smoke"
 
 
 def check_figures(folder: Path, names: list[str]) -> None:

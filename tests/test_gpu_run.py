@@ -5,6 +5,7 @@ without the probe: `conftest.smoke_chain`.)"""
 import os, subprocess, sys, tarfile
 from pathlib import Path
 from ckpt_study.core import read_json
+from conftest import publish_from
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,11 +27,7 @@ def test_probe_fits_packs_and_publishes(tmp_path):
     assert arc.stat().st_size < 16 * 2**20
     with tarfile.open(arc) as t: names = t.getnames()
     assert "archive.json" in names and not any("/models/" in n or "/data/" in n or n.endswith(".safetensors") for n in names)
-    figures = tmp_path / "figures"
-    r = subprocess.run([sys.executable, "-m", "ckpt_study.cli", "publish", "--from", str(arc), "--figures-dir", str(figures)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    dest = figures / "lfc_shortcuts" / "smoke"
+    dest = publish_from(arc, tmp_path / "figures", "lfc_shortcuts")
     doc = read_json(dest / "claims.json")
     assert doc["scale"] == "smoke" and [x["id"] for x in doc["rows"]][:2] == ["S1", "S2"]
     prov = read_json(dest / "provenance.json")

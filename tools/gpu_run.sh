@@ -20,7 +20,6 @@ if compgen -G "$wheels/*.whl" >/dev/null; then     # packages the machine lacks 
     "$py" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site "$wheels"/*.whl
     export PYTHONPATH="$PYTHONPATH:/tmp/site"
 fi
-probe_limit=${PROBE_LIMIT:-$("$py" -c "from ckpt_study.gpu import PROBE_SECONDS; print(PROBE_SECONDS)")}
 work=${WORK:-$(mktemp -d)}; mkdir -p "$work"
 cores=$(nproc); threads=$(( cores / ${#seeds[@]} )); [ "$threads" -ge 1 ] || threads=1
 # several seeds share the cores: ⌊cores/seeds⌋ threads each; one seed keeps torch's own default (as `ckpt-study run`)
@@ -46,19 +45,21 @@ run_seeds() {   # run_seeds ROOT SECONDS [KEY=VALUE ...]: the seeds side by side
 
 lines() { local out; out=$("$py" -m ckpt_study.cli fit "$slug" --scale "$scale" "$@") || exit 1; [ -z "$out" ] || printf '%s\n' "$out"; }
 
-fit=()
-out=$(lines) || exit 1; lengths=(); [ -z "$out" ] || mapfile -t lengths <<< "$out"
-[ "${#lengths[@]}" -gt 0 ] || { [ "$probe" = 0 ] || echo "== $slug has no length parameters: no probe, the design runs as it is"; probe=0; }
-if [ "$probe" = 1 ]; then
-    echo "== $slug at $scale: time probe, seeds ${seeds[*]} side by side with ${lengths[*]:-the design as it is}, ${probe_limit}s at most"
-    mkdir -p "$work/probe"; t0=$(date +%s.%N)
-    run_seeds "$work/probe" "$probe_limit" "${lengths[@]}" || {
-        echo "gpu_run.sh: the probe failed or did not finish in ${probe_limit}s: $slug's gpu design cannot fit ${limit}s here; nothing run" >&2; exit 1; }
-    tp=$(since "$t0"); rm -rf "$work/probe"
-    left=$("$py" -c "import sys; print(int(float(sys.argv[1]) - float(sys.argv[2]) - 30))" "$limit" "$(since "$t_start")")  # 30 s: packing
-    out=$(lines --probe-seconds "$tp" --budget "$left") || exit 1; [ -z "$out" ] || mapfile -t fit <<< "$out"
-else
-    left=$limit
+fit=() left=$limit
+if [ "$probe" = 1 ]; then           # (each `ckpt-study fit` call imports the library: seconds, so none without a probe)
+    out=$(lines) || exit 1; lengths=(); [ -z "$out" ] || mapfile -t lengths <<< "$out"
+    if [ "${#lengths[@]}" = 0 ]; then
+        echo "== $slug has no length parameters: no probe, the design runs as it is"
+    else
+        probe_limit=${PROBE_LIMIT:-$("$py" -c "from ckpt_study.gpu import PROBE_SECONDS; print(PROBE_SECONDS)")}
+        echo "== $slug at $scale: time probe, seeds ${seeds[*]} side by side with ${lengths[*]}, ${probe_limit}s at most"
+        mkdir -p "$work/probe"; t0=$(date +%s.%N)
+        run_seeds "$work/probe" "$probe_limit" "${lengths[@]}" || {
+            echo "gpu_run.sh: the probe failed or did not finish in ${probe_limit}s: $slug's gpu design cannot fit ${limit}s here; nothing run" >&2; exit 1; }
+        tp=$(since "$t0"); rm -rf "$work/probe"
+        left=$("$py" -c "import sys; print(int(float(sys.argv[1]) - float(sys.argv[2]) - 30))" "$limit" "$(since "$t_start")")  # 30 s: packing
+        out=$(lines --probe-seconds "$tp" --budget "$left") || exit 1; [ -z "$out" ] || mapfile -t fit <<< "$out"
+    fi
 fi
 echo "== $slug at $scale: seeds ${seeds[*]} side by side${omp:+, $threads threads each}, ${left}s at most${fit:+, with ${fit[*]}}"
 run_seeds "$work" "$left" "${fit[@]}" || exit 1
